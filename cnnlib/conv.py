@@ -179,10 +179,17 @@ def _windows(x_pad, k_hw, stride, out_hw):
     )
 
 
-def _im2col(x_pad, k_hw, stride, out_hw):
-    """Every window as a row: shape (N*Ho*Wo, KH*KW*C).  This copies."""
-    win = _windows(x_pad, k_hw, stride, out_hw)
-    return win.reshape(-1, k_hw[0] * k_hw[1] * x_pad.shape[3])
+#: Bytes of unrolled windows ("im2col" rows) built at a time.  Working through
+#: the batch in pieces of this size keeps each piece in the CPU cache while the
+#: matrix product reads it, instead of writing the whole matrix to memory.
+CHUNK_BYTES = 4 << 20
+
+
+def _chunks(n, out_hw, k_shape, itemsize):
+    """Split range(n) into pieces whose im2col matrix is about CHUNK_BYTES."""
+    per_image = out_hw[0] * out_hw[1] * k_shape[0] * k_shape[1] * k_shape[2] * itemsize
+    step = max(1, CHUNK_BYTES // max(per_image, 1))
+    return [(s, min(n, s + step)) for s in range(0, n, step)]
 
 
 def conv2d_forward_naive(x, w, b, *, stride=1, padding=0):
@@ -243,10 +250,11 @@ def conv2d_forward(x, w, b, *, stride=1, padding=0):
     ``Ho = (H - KH + 2p) / sh + 1`` (see :func:`cnnlib.shapes.conv_output_size`).
 
     The input is unrolled into a matrix of windows ("im2col") with one row per
-    output position and ``KH*KW*C_in`` columns, and a single matrix product
-    with the reshaped filters does the rest.  That matrix costs memory: for
-    N=64, 28x28, 32 channels and 5x5 filters it holds 64*784 rows of 800
-    float32 numbers, about 160 MB.
+    output position and ``KH*KW*C_in`` columns, and a matrix product with the
+    reshaped filters does the rest.  Whole, that matrix would be large: for
+    N=64, 28x28, 32 channels and 5x5 filters, 64*784 rows of 800 float32
+    numbers, about 160 MB; it is therefore built a few images at a time
+    (:data:`CHUNK_BYTES`), which also keeps it in the CPU cache.
 
     Examples
     --------
@@ -260,11 +268,15 @@ def conv2d_forward(x, w, b, *, stride=1, padding=0):
     Introduced in chapter 1; implemented step by step in chapter 3.
     """
     x, w, b, stride, pads, out_hw = _prepare(x, w, b, stride, padding)
-    kh, kw, _, k_out = w.shape
-    cols = _im2col(zero_pad(x, pads), (kh, kw), stride, out_hw)
-    out = cols @ w.reshape(-1, k_out)
+    kh, kw, c_in, k_out = w.shape
+    win = _windows(zero_pad(x, pads), (kh, kw), stride, out_hw)
+    w2 = w.reshape(-1, k_out)
+    out = np.empty((x.shape[0], out_hw[0], out_hw[1], k_out), dtype=x.dtype)
+    for s, e in _chunks(x.shape[0], out_hw, (kh, kw, c_in), x.itemsize):
+        cols = win[s:e].reshape(-1, kh * kw * c_in)
+        np.matmul(cols, w2, out=out[s:e].reshape(-1, k_out))
     out += b
-    return out.reshape(x.shape[0], out_hw[0], out_hw[1], k_out), ConvCache(x, w, b, stride, pads)
+    return out, ConvCache(x, w, b, stride, pads)
 
 
 def _check_dout(dout, cache: ConvCache):
@@ -324,17 +336,22 @@ def conv2d_backward(dout, cache: ConvCache):
     x, w, _, stride, pads = cache
     kh, kw, c_in, k_out = w.shape
     x_pad = zero_pad(x, pads)
-    cols = _im2col(x_pad, (kh, kw), stride, out_hw)
-    d2 = dout.reshape(-1, k_out)
-    db = d2.sum(axis=0)
-    dw = (cols.T @ d2).reshape(w.shape)
-    dcols = (d2 @ w.reshape(-1, k_out).T).reshape(x.shape[0], out_hw[0], out_hw[1], kh, kw, c_in)
-    dx_pad = np.zeros(x_pad.shape, dtype=dcols.dtype)
+    win = _windows(x_pad, (kh, kw), stride, out_hw)
+    w2 = w.reshape(-1, k_out)
+    dw2 = np.zeros(w2.shape, dtype=np.result_type(dout, w))
+    dx_pad = np.zeros(x_pad.shape, dtype=dw2.dtype)
     h_end, w_end = stride[0] * (out_hw[0] - 1) + 1, stride[1] * (out_hw[1] - 1) + 1
-    for p in range(kh):
-        for q in range(kw):
-            dx_pad[:, p:p + h_end:stride[0], q:q + w_end:stride[1], :] += dcols[:, :, :, p, q, :]
-    return _crop(dx_pad, pads, x.shape[1:3]), dw, db
+    for s, e in _chunks(x.shape[0], out_hw, (kh, kw, c_in), x.itemsize):
+        cols = win[s:e].reshape(-1, kh * kw * c_in)
+        d2 = dout[s:e].reshape(-1, k_out)
+        dw2 += cols.T @ d2
+        dcols = (d2 @ w2.T).reshape(e - s, out_hw[0], out_hw[1], kh, kw, c_in)
+        dx_chunk = dx_pad[s:e]
+        for p in range(kh):
+            for q in range(kw):
+                dx_chunk[:, p:p + h_end:stride[0], q:q + w_end:stride[1], :] += dcols[:, :, :, p, q, :]
+    db = dout.reshape(-1, k_out).sum(axis=0)
+    return _crop(dx_pad, pads, x.shape[1:3]), dw2.reshape(w.shape), db
 
 
 def conv2d_backward_naive(dout, cache: ConvCache):
