@@ -179,6 +179,21 @@ def _windows(x_pad, k_hw, stride, out_hw):
     )
 
 
+def _tap(p, q, stride, out_hw):
+    """Index of the input cells that window position (p, q) saw, over all windows."""
+    h_end = stride[0] * (out_hw[0] - 1) + 1
+    w_end = stride[1] * (out_hw[1] - 1) + 1
+    return (slice(None), slice(p, p + h_end, stride[0]), slice(q, q + w_end, stride[1]), slice(None))
+
+
+def _pad_for(x, pads, value=0.0):
+    """``x`` padded with ``value``; ``x`` itself (no copy) when nothing is added."""
+    if pads == ((0, 0), (0, 0)):
+        return x
+    (top, bottom), (left, right) = pads
+    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+
+
 #: Bytes of unrolled windows ("im2col" rows) built at a time.  Working through
 #: the batch in pieces of this size keeps each piece in the CPU cache while the
 #: matrix product reads it, instead of writing the whole matrix to memory.
@@ -269,7 +284,7 @@ def conv2d_forward(x, w, b, *, stride=1, padding=0):
     """
     x, w, b, stride, pads, out_hw = _prepare(x, w, b, stride, padding)
     kh, kw, c_in, k_out = w.shape
-    win = _windows(zero_pad(x, pads), (kh, kw), stride, out_hw)
+    win = _windows(_pad_for(x, pads), (kh, kw), stride, out_hw)
     w2 = w.reshape(-1, k_out)
     out = np.empty((x.shape[0], out_hw[0], out_hw[1], k_out), dtype=x.dtype)
     for s, e in _chunks(x.shape[0], out_hw, (kh, kw, c_in), x.itemsize):
@@ -335,12 +350,11 @@ def conv2d_backward(dout, cache: ConvCache):
     dout, out_hw = _check_dout(dout, cache)
     x, w, _, stride, pads = cache
     kh, kw, c_in, k_out = w.shape
-    x_pad = zero_pad(x, pads)
+    x_pad = _pad_for(x, pads)
     win = _windows(x_pad, (kh, kw), stride, out_hw)
     w2 = w.reshape(-1, k_out)
     dw2 = np.zeros(w2.shape, dtype=np.result_type(dout, w))
     dx_pad = np.zeros(x_pad.shape, dtype=dw2.dtype)
-    h_end, w_end = stride[0] * (out_hw[0] - 1) + 1, stride[1] * (out_hw[1] - 1) + 1
     for s, e in _chunks(x.shape[0], out_hw, (kh, kw, c_in), x.itemsize):
         cols = win[s:e].reshape(-1, kh * kw * c_in)
         d2 = dout[s:e].reshape(-1, k_out)
@@ -349,7 +363,7 @@ def conv2d_backward(dout, cache: ConvCache):
         dx_chunk = dx_pad[s:e]
         for p in range(kh):
             for q in range(kw):
-                dx_chunk[:, p:p + h_end:stride[0], q:q + w_end:stride[1], :] += dcols[:, :, :, p, q, :]
+                dx_chunk[_tap(p, q, stride, out_hw)] += dcols[:, :, :, p, q, :]
     db = dout.reshape(-1, k_out).sum(axis=0)
     return _crop(dx_pad, pads, x.shape[1:3]), dw2.reshape(w.shape), db
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import check_shape, float_array, int_pair, padding_spec
-from .conv import _crop, _plan, _windows
+from .conv import _crop, _pad_for, _plan, _tap, _windows
 
 __all__ = [
     "MaxPoolCache",
@@ -36,8 +36,30 @@ class MaxPoolCache(NamedTuple):
     size: tuple
     stride: tuple
     pads: tuple
-    argmax: np.ndarray
-    """Index (row-major within the window) of each window's maximum, shape (N, Ho, Wo, C)."""
+    x_pad: np.ndarray
+    """The input padded with -inf (read-only use)."""
+    out: np.ndarray
+    """The forward pass's output, shape (N, Ho, Wo, C)."""
+
+    def first_max_taps(self):
+        """Yield ``(p, q, hit)`` for every window position ``(p, q)``, where
+        ``hit`` marks the windows whose first maximum (row-major) sits there."""
+        win = _windows(self.x_pad, self.size, self.stride, self.out.shape[1:3])
+        taken = np.zeros(self.out.shape, dtype=bool)
+        for p in range(self.size[0]):
+            for q in range(self.size[1]):
+                hit = win[:, :, :, p, q, :] == self.out
+                hit &= ~taken
+                taken |= hit
+                yield p, q, hit
+
+    @property
+    def argmax(self) -> np.ndarray:
+        """Index (row-major within the window) of each window's first maximum, shape (N, Ho, Wo, C)."""
+        idx = np.zeros(self.out.shape, dtype=np.int32)
+        for p, q, hit in self.first_max_taps():
+            idx[hit] = p * self.size[1] + q
+        return idx
 
 
 class AvgPoolCache(NamedTuple):
@@ -90,14 +112,14 @@ def max_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
     Introduced in chapter 1; backward in chapter 3.
     """
     x, size, stride, pads, out_hw = _prepare(x, size, stride, padding)
-    (top, bottom), (left, right) = pads
-    x_pad = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=-np.inf)
+    x_pad = _pad_for(x, pads, -np.inf)
     win = _windows(x_pad, size, stride, out_hw)
-    n, ho, wo, kh, kw, c = win.shape
-    flat = win.reshape(n, ho, wo, kh * kw, c)
-    argmax = flat.argmax(axis=3)
-    out = np.take_along_axis(flat, argmax[:, :, :, None, :], axis=3)[:, :, :, 0, :]
-    return out, MaxPoolCache(x.shape, size, stride, pads, argmax)
+    # One pass per position in the window, over output-sized arrays: cheaper
+    # than copying every window out.
+    out = win[:, :, :, 0, 0, :].copy()
+    for t in range(1, size[0] * size[1]):
+        np.maximum(out, win[:, :, :, t // size[1], t % size[1], :], out=out)
+    return out, MaxPoolCache(x.shape, size, stride, pads, x_pad, out)
 
 
 def avg_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
@@ -116,10 +138,11 @@ def avg_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
     Introduced in chapter 3.
     """
     x, size, stride, pads, out_hw = _prepare(x, size, stride, padding)
-    (top, bottom), (left, right) = pads
-    spec = ((0, 0), (top, bottom), (left, right), (0, 0))
-    sums = _windows(np.pad(x, spec), size, stride, out_hw).sum(axis=(3, 4))
-    ones = np.pad(np.ones((1, x.shape[1], x.shape[2], 1)), spec)
+    win = _windows(_pad_for(x, pads), size, stride, out_hw)
+    sums = win[:, :, :, 0, 0, :].copy()
+    for t in range(1, size[0] * size[1]):
+        sums += win[:, :, :, t // size[1], t % size[1], :]
+    ones = _pad_for(np.ones((1, x.shape[1], x.shape[2], 1)), pads)
     counts = _windows(ones, size, stride, out_hw).sum(axis=(3, 4))[0, :, :, 0]
     out = sums / counts[None, :, :, None].astype(x.dtype)
     return out.astype(x.dtype, copy=False), AvgPoolCache(x.shape, size, stride, pads, counts)
@@ -130,21 +153,11 @@ def _check(dout, cache, kind):
         raise TypeError(f"`cache` must be a {kind.__name__}; got {type(cache).__name__}.")
     dout = float_array("dout", dout, 4, "(N, Ho, Wo, C)")
     n, _, _, c = cache.x_shape
-    field = cache.argmax.shape[1:3] if kind is MaxPoolCache else cache.counts.shape
+    field = cache.out.shape[1:3] if kind is MaxPoolCache else cache.counts.shape
     check_shape("dout", dout, (n, field[0], field[1], c))
     (top, bottom), (left, right) = cache.pads
     padded = (n, cache.x_shape[1] + top + bottom, cache.x_shape[2] + left + right, c)
     return dout, padded
-
-
-def _scatter(dx_pad, grads_of, size, stride, out_hw):
-    """Add each window position's gradient back where that window came from."""
-    h_end = stride[0] * (out_hw[0] - 1) + 1
-    w_end = stride[1] * (out_hw[1] - 1) + 1
-    for p in range(size[0]):
-        for q in range(size[1]):
-            dx_pad[:, p:p + h_end:stride[0], q:q + w_end:stride[1], :] += grads_of(p, q)
-    return dx_pad
 
 
 def max_pool2d_backward(dout, cache: MaxPoolCache):
@@ -165,10 +178,9 @@ def max_pool2d_backward(dout, cache: MaxPoolCache):
            [1., 0.]])
     """
     dout, padded = _check(dout, cache, MaxPoolCache)
-    kw = cache.size[1]
     dx_pad = np.zeros(padded, dtype=dout.dtype)
-    _scatter(dx_pad, lambda p, q: np.where(cache.argmax == p * kw + q, dout, 0),
-             cache.size, cache.stride, dout.shape[1:3])
+    for p, q, hit in cache.first_max_taps():
+        dx_pad[_tap(p, q, cache.stride, dout.shape[1:3])] += dout * hit
     return _crop(dx_pad, cache.pads, cache.x_shape[1:3])
 
 
@@ -188,7 +200,9 @@ def avg_pool2d_backward(dout, cache: AvgPoolCache):
     dout, padded = _check(dout, cache, AvgPoolCache)
     share = dout / cache.counts[None, :, :, None]
     dx_pad = np.zeros(padded, dtype=dout.dtype)
-    _scatter(dx_pad, lambda p, q: share, cache.size, cache.stride, dout.shape[1:3])
+    for p in range(cache.size[0]):
+        for q in range(cache.size[1]):
+            dx_pad[_tap(p, q, cache.stride, dout.shape[1:3])] += share
     return _crop(dx_pad, cache.pads, cache.x_shape[1:3])
 
 
