@@ -1,0 +1,79 @@
+"""Quick/full mode, seeding and the results record."""
+
+import json
+
+import numpy as np
+import pytest
+
+from cnnlib import chapter
+from cnnlib.chapter import Results
+
+
+@pytest.fixture
+def full(monkeypatch):
+    monkeypatch.delenv(chapter.QUICK_ENV, raising=False)
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    monkeypatch.setenv(chapter.QUICK_ENV, "1")
+
+
+def test_modes(monkeypatch):
+    for value, expected in [("1", True), ("true", True), ("YES", True), ("0", False), ("", False)]:
+        monkeypatch.setenv(chapter.QUICK_ENV, value)
+        assert chapter.quick_mode() is expected
+        assert chapter.pick("full", "quick") == ("quick" if expected else "full")
+
+
+def test_seed_everything_repeats_numpy():
+    chapter.seed_everything(3)
+    a = np.random.rand(3)
+    chapter.seed_everything(3)
+    np.testing.assert_array_equal(a, np.random.rand(3))
+
+
+def test_record_statuses(full, tmp_path):
+    res = Results("chX", folder=tmp_path)
+    assert res.record("a", 0.991, claim="acc", source=0.99, tolerance=0.005).status == "reproduced"
+    assert res.record("b", 0.95, claim="acc", source=0.99, tolerance=0.005).status == "differs"
+    assert res.record("c", 3, claim="new").status == "new"
+    assert res.record("d", float("nan"), claim="broken").status == "failed"
+    with pytest.raises(ValueError, match=r"`tolerance` is needed to compare 'e'"):
+        res.record("e", 1, claim="x", source=1)
+    assert "<table>" in res._repr_html_()
+
+
+def test_expect_asserts_in_full_mode(full, tmp_path):
+    res = Results("chX", folder=tmp_path)
+    res.expect("ok", 28, claim="size", source=28, tolerance=0)
+    with pytest.raises(AssertionError, match=r"acc: 0.9 \(source: 0.99, tolerance 0.01\) -> differs"):
+        res.expect("bad", 0.9, claim="acc", source=0.99, tolerance=0.01, quick_range=(0.5, 1))
+
+
+def test_expect_uses_the_quick_range_in_quick_mode(quick, tmp_path):
+    res = Results("chX", folder=tmp_path)
+    res.expect("acc", 0.9, claim="acc", source=0.99, tolerance=0.01, quick_range=(0.8, 1.0))
+    with pytest.raises(AssertionError, match=r"outside the quick-mode range \[0.95, 1\]"):
+        res.expect("acc2", 0.9, claim="acc", source=0.99, tolerance=0.01, quick_range=(0.95, 1))
+
+
+def test_save_keeps_quick_runs_apart(monkeypatch, tmp_path):
+    monkeypatch.setenv(chapter.QUICK_ENV, "1")
+    res = Results("ch9", folder=tmp_path)
+    res.record("a", 1.5, claim="a")
+    res.time("training", 12.25)
+    assert res.save().name == "ch9.quick.json"
+    monkeypatch.setenv(chapter.QUICK_ENV, "0")
+    path = res.save()
+    assert path.name == "ch9.json"
+    data = json.loads(path.read_text())
+    assert data["chapter"] == "ch9" and data["mode"] == "full"
+    assert data["results"][0]["key"] == "a" and data["results"][0]["status"] == "new"
+    assert data["timings_s"] == {"training": 12.25}
+    assert {"cpu", "cores", "summary"} <= set(data["machine"])
+
+
+def test_bad_chapter_name():
+    with pytest.raises(ValueError, match=r"`chapter` must be a non-empty string"):
+        Results("")
