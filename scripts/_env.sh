@@ -21,6 +21,11 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
   (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet -r requirements-dev.txt)
   echo "$want" > "$stamp"
 fi
+# TensorFlow's C++ code writes log lines straight to file descriptor 2.
+# ipykernel would forward them into notebook outputs (where nbval compares
+# them and readers would see them); keep them in the kernel's own log instead.
+mkdir -p "$VENV/etc/ipython"
+echo "c.IPKernelApp.capture_fd_output = False" > "$VENV/etc/ipython/ipython_kernel_config.py"
 export PATH="$VENV/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
 cd "$ROOT"
