@@ -45,7 +45,7 @@ class ConvCache(NamedTuple):
     stride: tuple
     """(stride along height, stride along width)."""
     pads: Pads
-    """Zeros added: ((top, bottom), (left, right))."""
+    """The zeros added, as ((top, bottom), (left, right))."""
 
 
 def zero_pad(x, pad) -> np.ndarray:
@@ -269,7 +269,7 @@ def conv2d_forward(x, w, b, *, stride=1, padding=0):
     reshaped filters does the rest.  Whole, that matrix would be large: for
     N=64, 28x28, 32 channels and 5x5 filters, 64*784 rows of 800 float32
     numbers, about 160 MB; it is therefore built a few images at a time
-    (:data:`CHUNK_BYTES`), which also keeps it in the CPU cache.
+    (``CHUNK_BYTES``), which also keeps it in the CPU cache.
 
     Examples
     --------

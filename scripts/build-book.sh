@@ -2,6 +2,7 @@
 # Set up .venv (first run only) and build the book from the notebooks' stored
 # outputs, strictly: a warning, a failing cell or a broken reference fails it.
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+bash scripts/fetch_assets.sh
 rm -rf _build/html _build/.doctrees
 jupyter-book build . --builder html -W -n --keep-going
 echo
