@@ -13,6 +13,7 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   echo "[setup] creating the virtual environment in .venv"
   "$PY" -m venv "$VENV"
 fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1   # the browser tests use Debian's chromium
 stamp="$VENV/.requirements.sha256"
 want="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
