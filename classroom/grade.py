@@ -1,0 +1,332 @@
+"""Grade a folder of submitted notebooks; write a per-student, per-exercise CSV.
+
+    python -m classroom.grade SUBMISSIONS [--course _build/classroom] [--out grades.csv]
+                              [--full] [--data-dir DIR] [--timeout 1800] [--cell-timeout 600]
+                              [--max-output 1000000] [--jobs 1]
+
+SUBMISSIONS holds one folder per student (any notebooks inside, at any depth),
+or notebooks named ``<student>_<chapter>.ipynb`` as learning management
+systems export them.  A notebook is matched to a chapter by its name
+(``ch01_conv_layer_anatomy.ipynb``, or anything containing ``ch01``).
+
+Run ``python -m classroom.student_edition`` first: grading uses the checks it
+stored in the course folder (hidden tests included), not the notebooks as they
+are now.  Each notebook runs in its own nbgrader process, in quick mode unless
+``--full``, with a time limit per cell and per notebook; a notebook that
+outlives its limit is killed with its kernel and scores 0.  An exercise scores
+its points when its check cell (with the hidden tests) raises nothing and its
+solution cell ran without error.
+
+Writes ``grades.csv`` (student, one column per exercise, total, max_total)
+and ``grades-detail.csv`` (one row per student and exercise with the reason
+for each zero), by default in the course folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import DEFAULT_ASSIGNMENT, DEFAULT_COURSE_DIR
+from .convention import ConventionError, exercise_of, to_nbgrader
+from .course import Course, Limits, RunResult
+
+__all__ = ["GradeReport", "discover", "grade", "main"]
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+_CHAPTER_TOKEN = re.compile(r"(?<![A-Za-z0-9])(ch\d\d)(?![0-9])", re.I)
+
+
+def student_id(name: str) -> str:
+    """A safe id (nbgrader reads ids as file globs): letters, digits, '.', '_' and '-'."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-") or "student"
+
+
+def _match(filename: str, stems: list[str]) -> tuple[str | None, int]:
+    """(chapter stem, position of the match in filename) or (None, -1)."""
+    low = filename.lower()
+    for stem in sorted(stems, key=len, reverse=True):
+        pos = low.find(stem.lower())
+        if pos >= 0:
+            return stem, pos
+    m = _CHAPTER_TOKEN.search(filename)
+    if m:
+        hits = [s for s in stems if s.lower().startswith(m.group(1).lower() + "_") or s.lower() == m.group(1).lower()]
+        if len(hits) == 1:
+            return hits[0], m.start()
+    return None, -1
+
+
+def discover(folder: Path, stems: list[str]) -> tuple[dict[str, dict[str, Path]], list[str]]:
+    """Map student -> {chapter stem: notebook path}; and notes on what was skipped."""
+    found: dict[str, dict[str, Path]] = {}
+    notes: list[str] = []
+
+    def add(student: str, stem: str, path: Path):
+        sid = student_id(student)
+        have = found.setdefault(sid, {})
+        if stem in have:
+            newer = max(have[stem], path, key=lambda p: p.stat().st_mtime)
+            notes.append(f"{sid}: two notebooks for {stem} ({have[stem].name}, {path.name}); graded the newer, {newer.name}")
+            path = newer
+        have[stem] = path
+
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            found.setdefault(student_id(entry.name), {})
+            for nb in sorted(entry.rglob("*.ipynb")):
+                if ".ipynb_checkpoints" in nb.parts:
+                    continue
+                stem, _ = _match(nb.name, stems)
+                if stem is None:
+                    notes.append(f"{entry.name}: {nb.relative_to(entry)} is not a chapter of this assignment; skipped")
+                else:
+                    add(entry.name, stem, nb)
+        elif entry.suffix == ".ipynb":
+            stem, pos = _match(entry.name, stems)
+            student = entry.name[:pos].strip(" _-.") if pos > 0 else ""
+            if stem is None or not student:
+                notes.append(f"{entry.name}: cannot tell the student and the chapter (name it <student>_<chapter>.ipynb "
+                             "or put it in a folder named after the student); skipped")
+            else:
+                add(student, stem, entry)
+    return found, notes
+
+
+def _submit(path: Path, dest: Path) -> str | None:
+    """Copy a submission for nbgrader; convert a notebook in the book's own format.
+
+    A student may have worked in the chapter as published (tags and
+    sphinx-exercise cells, no nbgrader metadata): it is converted like the
+    instructor's, so its checks are found.  Returns a note, or None.
+    """
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # not a notebook at all: nbgrader will fail on it and score 0
+        shutil.copy(path, dest)
+        return f"unreadable notebook ({type(exc).__name__}: {str(exc)[:100]})"
+    if any("nbgrader" in c.get("metadata", {}) for c in nb.cells):
+        shutil.copy(path, dest)
+        return None
+    try:
+        converted, _ = to_nbgrader(nb, path.name)
+    except ConventionError:
+        shutil.copy(path, dest)
+        return "no nbgrader metadata and not in the book's format: its checks may not be found"
+    nbformat.write(converted, dest)
+    return None
+
+
+_REASONS = {
+    "CellTimeoutError": "time limit of a cell",
+    "NotebookTimeLimit": "time limit of the notebook",
+    "OutputLimitExceeded": "too much output",
+    "KernelDied": "the kernel died",
+    "KernelUnresponsive": "the kernel stopped responding",
+    "SolutionCellFailed": "solution cell failed",
+}
+
+
+@dataclass
+class GradeReport:
+    csv_path: Path
+    detail_path: Path
+    scores: dict[str, dict[str, float]]  # student -> exercise -> score
+    max_scores: dict[str, float]  # exercise -> max
+    details: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    runs: dict[tuple[str, str], RunResult] = field(default_factory=dict)
+
+
+def _exercise_order(course: Course) -> list[tuple[str, str, str]]:
+    """(notebook stem, exercise label, check grade_id) in the order of the chapters."""
+    out = []
+    for stem in course.notebook_names():
+        nb = nbformat.read(course.source_dir / f"{stem}.ipynb", as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade") and meta.get("points", 0) > 0:
+                out.append((stem, exercise_of(meta["grade_id"]), meta["grade_id"]))
+    return out
+
+
+def _check_status(autograded: Path, grade_id: str) -> tuple[str, str]:
+    if not autograded.exists():
+        return "not graded", "no graded notebook was written"
+    nb = nbformat.read(autograded, as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if not errors:
+                return "passed", ""
+            e = next((o for o in errors if o.get("ename") in _REASONS), errors[0])
+            reason = _REASONS.get(e.get("ename"), "check failed")
+            if e.get("ename") == "SolutionCellFailed":  # name the limit the solution hit, if any
+                reason = next((r for k, r in _REASONS.items() if f"({k}:" in e.get("evalue", "")), reason)
+            return reason, f"{e.get('ename')}: {e.get('evalue', '')}".strip()[:300]
+    return "not graded", "the check cell is missing from the graded notebook"
+
+
+def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: str | None = None,
+          jobs: int = 1, out: Path | None = None, detail: Path | None = None, echo=print) -> GradeReport:
+    """Grade every submission in ``submissions`` against ``course``; write the two CSVs."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .nbgrader_ext import PerExerciseCsvExporter
+
+    submissions = Path(submissions)
+    if not course.db_path.exists() or not course.notebook_names():
+        raise SystemExit(f"No student edition in {course.root}: run `python -m classroom.student_edition` "
+                         "first (grading uses the checks it stores there).")
+    if not submissions.is_dir():
+        raise SystemExit(f"{submissions} is not a folder of submissions.")
+    stems = course.notebook_names()
+    found, notes = discover(submissions, stems)
+    if not found:
+        raise SystemExit(f"No submissions found in {submissions} (expected one folder per student).")
+    env = {"CNNBOOK_QUICK": "1" if quick else "0"}
+    if jobs > 1:  # share the cores: notebooks that each start a thread per core would fight over them
+        threads = str(max(1, (os.cpu_count() or 1) // jobs))
+        for var in _THREAD_VARS:
+            env[var] = os.environ.get(var, threads)
+    if data_dir:
+        env["CNNLIB_DATA_DIR"] = str(Path(data_dir).resolve())
+    course.write_config()
+
+    db_url = f"sqlite:///{course.db_path}"
+    with Gradebook(db_url, "cnn-book") as gb:
+        for student in found:
+            gb.update_or_create_student(student)
+            try:
+                gb.remove_submission(course.assignment, student)  # a regrade starts from nothing
+            except MissingEntry:
+                pass
+    for student, nbs in found.items():
+        for d in (course.submitted_dir(student), course.autograded_dir(student)):
+            if d.exists():
+                shutil.rmtree(d)
+        course.submitted_dir(student).mkdir(parents=True)
+        for stem, path in nbs.items():
+            note = _submit(path, course.submitted_dir(student) / f"{stem}.ipynb")
+            if note:
+                notes.append(f"{student}: {stem}: {note}")
+
+    runs: dict[tuple[str, str], RunResult] = {}
+
+    def run_student(student: str):
+        for stem in sorted(found[student]):
+            echo(f"[grade] {student}: {stem} ...")
+            r = course.autograde(student, stem, env)
+            runs[(student, stem)] = r
+            how = "killed at the time limit" if r.killed else ("done" if r.ok else f"nbgrader failed ({r.returncode})")
+            echo(f"[grade] {student}: {stem} {how} in {r.seconds:.0f} s")
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(run_student, [s for s in found if found[s]]))
+
+    # A notebook whose process was killed or failed keeps no score from an earlier run.
+    with Gradebook(db_url, "cnn-book") as gb:
+        for (student, stem), r in runs.items():
+            if not r.ok:
+                try:
+                    for g in gb.find_submission_notebook(stem, course.assignment, student).grades:
+                        g.auto_score = 0
+                        g.needs_manual_grade = False
+                    gb.db.commit()
+                except MissingEntry:
+                    pass
+
+    order = _exercise_order(course)
+    labels = list(dict.fromkeys(label for _, label, _ in order))
+    out = Path(out) if out else course.root / "grades.csv"
+    detail = Path(detail) if detail else out.with_name(out.stem + "-detail.csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    students = sorted(found)
+    with Gradebook(db_url, "cnn-book") as gb:
+        PerExerciseCsvExporter(to=str(out), student=students, assignment=[course.assignment], order=labels).export(gb)
+        scores: dict[str, dict[str, float]] = {s: {} for s in students}
+        max_scores: dict[str, float] = {}
+        details = []
+        for student in students:
+            for stem, label, grade_id in order:
+                try:
+                    g = gb.find_grade(grade_id, stem, course.assignment, student)
+                    score, max_score = g.score or 0.0, g.max_score
+                except MissingEntry:
+                    score, max_score = 0.0, gb.find_grade_cell(grade_id, stem, course.assignment).max_score
+                scores[student][label] = scores[student].get(label, 0.0) + score
+                max_scores[label] = max_scores.get(label, 0.0) + max_score
+                r = runs.get((student, stem))
+                if stem not in found[student]:
+                    status, why = "missing", "no notebook for this chapter was submitted"
+                elif r is not None and r.killed:
+                    status, why = "time limit of the notebook", f"killed after {r.seconds:.0f} s with its kernel"
+                elif r is not None and not r.ok:
+                    last = [ln for ln in r.output.splitlines() if "ERROR" in ln][-1:] or r.output.splitlines()[-1:]
+                    status, why = "not graded", f"nbgrader failed: {last[0][:200] if last else ''}"
+                else:
+                    status, why = _check_status(course.autograded_dir(student) / f"{stem}.ipynb", grade_id)
+                details.append({"student": student, "notebook": stem, "exercise": label, "check": grade_id,
+                                "score": _num(score), "max_score": _num(max_score), "status": status,
+                                "detail": why})
+    max_scores = {k: v / len(students) for k, v in max_scores.items()}
+    with open(detail, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(details[0]) if details else ["student"])
+        w.writeheader()
+        w.writerows(details)
+    return GradeReport(out, detail, scores, max_scores, details, notes, runs)
+
+
+def _num(x: float):
+    return int(x) if float(x).is_integer() else round(x, 3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m classroom.grade", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Details: book/instructors.md.")
+    p.add_argument("submissions", type=Path, help="folder of submissions (one folder per student)")
+    p.add_argument("--course", type=Path, default=Path(DEFAULT_COURSE_DIR),
+                   help=f"course folder written by classroom.student_edition (default {DEFAULT_COURSE_DIR})")
+    p.add_argument("--assignment", default=DEFAULT_ASSIGNMENT, help=f"assignment name (default {DEFAULT_ASSIGNMENT})")
+    p.add_argument("--out", type=Path, help="the score table (default <course>/grades.csv); "
+                                            "the detail table goes beside it as <name>-detail.csv")
+    p.add_argument("--full", action="store_true", help="run the notebooks in full mode (default: quick mode)")
+    p.add_argument("--data-dir", help="folder with the data sets (sets CNNLIB_DATA_DIR for the notebooks)")
+    lim = Limits()
+    p.add_argument("--timeout", type=int, default=lim.notebook_timeout,
+                   help=f"seconds per notebook (default {lim.notebook_timeout})")
+    p.add_argument("--cell-timeout", type=int, default=lim.cell_timeout,
+                   help=f"seconds per cell (default {lim.cell_timeout})")
+    p.add_argument("--max-output", type=int, default=lim.max_output,
+                   help=f"characters of output per cell (default {lim.max_output:,})")
+    p.add_argument("--jobs", type=int, default=1, help="students graded at the same time (default 1)")
+    a = p.parse_args(argv)
+    course = Course(a.course, a.assignment, Limits(cell_timeout=min(a.cell_timeout, a.timeout),
+                                                   notebook_timeout=a.timeout, max_output=a.max_output))
+    report = grade(a.submissions, course, quick=not a.full, data_dir=a.data_dir, jobs=a.jobs,
+                   out=a.out, detail=None)
+    for note in report.notes:
+        print(f"[grade] note: {note}")
+    total_max = sum(report.max_scores.values())
+    print(f"\n{'student':<24} score")
+    for student, s in sorted(report.scores.items()):
+        print(f"{student:<24} {_num(sum(s.values()))} / {_num(total_max)}")
+    print(f"\nScores: {report.csv_path}\nReasons for each zero: {report.detail_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,432 @@
+"""The instructor tooling (classroom/): student edition, grading, no leaks.
+
+Two kinds of test:
+
+* behaviour, on the small fixture chapter ``tests/fixtures/classroom/ch98_fixture.ipynb``
+  (one exercise of each kind, written to CONTRIBUTING.md's convention, seconds
+  to run): one student edition and one grading run of seven submissions serve
+  every assertion (module-scoped fixtures);
+* the real pipeline on the real chapters (``notebooks/ch*.ipynb``): the
+  student edition holds no solution text and keeps the public checks, and the
+  chapter itself, submitted as it is, scores full marks in quick mode (one
+  grading run for all chapters, two at a time; skipped without a data folder).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+if not os.environ.get("CI"):
+    pytest.importorskip("nbgrader", reason="nbgrader is not installed (requirements-dev.txt)")
+
+from classroom.convention import ConventionError, exercise_of, parse, to_nbgrader  # noqa: E402
+from classroom.course import Course, Limits, _run, default_notebooks  # noqa: E402
+from classroom.grade import discover, grade  # noqa: E402
+from classroom.leaks import find_leaks, secret_lines, strings_of  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "classroom" / "ch98_fixture.ipynb"
+CHAPTERS = default_notebooks()
+LABELS = ["ch98-ex-size", "ch98-ex-relu", "ch98-ex-pool", "ch98-ex-why", "ch98-ex-fit"]
+# Every solution in the fixture carries one of these, in code, prose, hidden tests,
+# metadata, an attachment, a stored output or the widget state.
+CANARIES = ["CANARY-CODE-SIZE", "CANARY-CODE-RELU", "CANARY-CODE-POOL", "CANARY-CODE-WHY", "CANARY-CODE-FIT",
+            "CANARY-PROSE-BEFORE", "CANARY-PROSE-AFTER", "CANARY-HIDDEN-RELU", "CANARY-METADATA",
+            "CANARY-WIDGET-STATE", "CANARY-ATTACHMENT"]
+
+
+def _solution_cell(nb, label):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{label}__solution")
+
+
+def _submission(student_nb, answers: dict[str, str]):
+    """A copy of the student edition with the solution cells of some exercises rewritten."""
+    nb = nbformat.from_dict(json.loads(json.dumps(student_nb)))
+    for label, code in answers.items():
+        _solution_cell(nb, label).source = code
+    return nb
+
+
+# ---------------------------------------------------------------------------
+# Conventions, discovery, process control: no notebook runs
+# ---------------------------------------------------------------------------
+
+def test_fixture_follows_the_convention():
+    nb = nbformat.read(FIXTURE, as_version=4)
+    _, exercises = parse(nb, FIXTURE.name)
+    assert list(exercises) == LABELS
+    assert all(len(e.solution_cells) == 1 and len(e.check_cells) == 1 for e in exercises.values())
+    assert [label for label, e in exercises.items() if e.hidden_tests] == ["ch98-ex-relu", "ch98-ex-pool"]
+    assert len(exercises["ch98-ex-why"].prose_cells) == 2
+
+
+def _nb(*cells):
+    out = []
+    for kind, src, *tags in cells:
+        c = nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+        if tags:
+            c.metadata["tags"] = list(tags)
+        out.append(c)
+    return nbformat.v4.new_notebook(cells=out, metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+
+
+EX = ("md", "```{exercise}\n:label: ch99-ex-a\n\nDo it.\n```")
+START = ("md", "```{solution-start} ch99-ex-a\n:class: dropdown\n```")
+SOL = ("code", "### BEGIN SOLUTION\na = 1\n### END SOLUTION", "solution")
+CHECK = ("code", "assert a == 1", "check")
+END = ("md", "```{solution-end}\n```")
+
+
+@pytest.mark.parametrize("cells, message", [
+    ((EX, SOL, START, CHECK, END), r"tagged solution but not between \{solution-start\}"),
+    ((EX, START, SOL, ("code", "print(a)"), CHECK, END), r"untagged code cell inside the solution of 'ch99-ex-a'"),
+    ((START, SOL, CHECK, END), r"no exercise with that label comes before it"),
+    ((EX, START, SOL, CHECK), r"has no \{solution-end\}"),
+    ((EX, START, ("code", "### BEGIN SOLUTION\na = 1", "solution"), CHECK, END), r"'BEGIN SOLUTION' without 'END SOLUTION'"),
+    ((EX, START, ("code", "a = 1\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS", "solution"), CHECK, END),
+     r"hidden tests belong in the check cell"),
+    ((EX, START, SOL, ("code", "### BEGIN HIDDEN TESTS\nassert a", "check"), END), r"'BEGIN HIDDEN TESTS' without"),
+    ((("md", "```{exercise}\nno label\n```"),), r"has no ':label: chNN-ex-<name>'"),
+    ((EX, ("code", "# ### BEGIN SOLUTION in a body cell"), START, SOL, CHECK, END), r"outside an exercise's solution"),
+])
+def test_convention_errors_name_the_cell(cells, message):
+    with pytest.raises(ConventionError, match=message):
+        to_nbgrader(_nb(*cells), "ch99_test.ipynb")
+
+
+def test_conversion_keeps_every_code_cell_as_it_is():
+    nb = nbformat.read(FIXTURE, as_version=4)
+    src, _ = to_nbgrader(nb, FIXTURE.name)
+    assert [c.source for c in src.cells if c.cell_type == "code"] == [c.source for c in nb.cells if c.cell_type == "code"]
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in src.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)) and {exercise_of(i) for i in ids} == set(LABELS)
+
+
+def test_discover_folders_and_lms_names(tmp_path):
+    stems = ["ch01_conv_layer_anatomy", "ch03_backprop_from_scratch"]
+    (tmp_path / "ada lovelace" / "work").mkdir(parents=True)
+    (tmp_path / "ada lovelace" / "work" / "ch01_conv_layer_anatomy (1).ipynb").write_text("{}")
+    (tmp_path / "ada lovelace" / "notes.ipynb").write_text("{}")
+    (tmp_path / "grace_12345_ch03_backprop_from_scratch.ipynb").write_text("{}")
+    (tmp_path / "ch03.ipynb").write_text("{}")
+    found, notes = discover(tmp_path, stems)
+    assert {s: sorted(v) for s, v in found.items()} == {
+        "ada_lovelace": ["ch01_conv_layer_anatomy"], "grace_12345": ["ch03_backprop_from_scratch"]}
+    assert any("notes.ipynb is not a chapter" in n for n in notes)
+    assert any(n.startswith("ch03.ipynb: cannot tell the student") for n in notes)
+
+
+def test_time_limit_kills_the_whole_process_group(tmp_path):
+    marker = tmp_path / "grandchild.pid"
+    start = time.monotonic()
+    r = _run(["sh", "-c", f"sleep 60 & echo $! > {marker}; wait"], tmp_path, dict(os.environ), timeout=1)
+    assert r.killed and not r.ok and time.monotonic() - start < 10
+    time.sleep(0.2)
+    pid = int(marker.read_text())
+    state = Path(f"/proc/{pid}/stat")
+    assert not state.exists() or state.read_text().split()[2] == "Z"  # gone, or a zombie awaiting init
+
+
+# ---------------------------------------------------------------------------
+# The fixture chapter: one student edition, one grading run
+# ---------------------------------------------------------------------------
+
+LIMITS = Limits(cell_timeout=15, notebook_timeout=60, max_output=1_000_000, grace=60)
+
+
+@pytest.fixture(scope="module")
+def fixture_course(tmp_path_factory):
+    """The student edition of the fixture chapter, made by the command an instructor types."""
+    root = tmp_path_factory.mktemp("classroom") / "course"
+    r = subprocess.run([sys.executable, "-m", "classroom.student_edition", str(FIXTURE), "--course", str(root),
+                        "--assignment", "fixture"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "ch98_fixture: 5 exercises, 5 graded (2 with hidden tests)" in r.stdout
+    assert "hand this out" in r.stdout
+    return Course(root, "fixture", LIMITS)
+
+
+@pytest.fixture(scope="module")
+def student_edition(fixture_course):
+    return nbformat.read(fixture_course.release_dir / FIXTURE.name, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def fixture_grades(fixture_course, student_edition, tmp_path_factory):
+    source = nbformat.read(fixture_course.source_dir / FIXTURE.name, as_version=4)
+    solutions = {label: _solution_cell(source, label).source for label in LABELS}
+    subs = tmp_path_factory.mktemp("submissions")
+    submissions = {
+        # the chapter as the book has it: tags and directives, no nbgrader metadata
+        "solution": nbformat.read(FIXTURE, as_version=4),
+        "untouched": student_edition,
+        "partial": _submission(student_edition, {
+            "ch98-ex-size": solutions["ch98-ex-size"],
+            "ch98-ex-pool": solutions["ch98-ex-pool"],
+            # passes the public check, fails the hidden one (nan at -inf)
+            "ch98-ex-relu": 'def relu(x):\n    return x * (x > 0)',
+        }),
+        "misbehaving": _submission(student_edition, {
+            "ch98-ex-size": 'raise RuntimeError("my code breaks")',
+            "ch98-ex-relu": solutions["ch98-ex-relu"] + '\nprint("x" * 3_000_000)',
+            "ch98-ex-pool": "def max_pool_1d(x, size):\n    while True:\n        pass",
+            "ch98-ex-why": solutions["ch98-ex-why"],
+            "ch98-ex-fit": solutions["ch98-ex-fit"],
+        }),
+        # correct, but too slow: each solution cell sleeps 14 s, the notebook has 60 s
+        "slow": _submission(student_edition, {
+            label: "import time\ntime.sleep(14)\n" + solutions[label] for label in LABELS}),
+        # an endless loop that ignores the grader's interrupt: the kernel is lost for the rest
+        "stubborn": _submission(student_edition, {
+            "ch98-ex-size": solutions["ch98-ex-size"],
+            "ch98-ex-relu": solutions["ch98-ex-relu"],
+            "ch98-ex-pool": "def max_pool_1d(x, size):\n    while True:\n        try:\n            while True:\n"
+                            "                pass\n        except KeyboardInterrupt:\n            pass",
+            "ch98-ex-why": solutions["ch98-ex-why"],
+            "ch98-ex-fit": solutions["ch98-ex-fit"],
+        }),
+        "crasher": _submission(student_edition, {
+            "ch98-ex-size": solutions["ch98-ex-size"],
+            "ch98-ex-relu": solutions["ch98-ex-relu"],
+            "ch98-ex-pool": solutions["ch98-ex-pool"],
+            "ch98-ex-why": "import os\nos._exit(1)",
+            "ch98-ex-fit": solutions["ch98-ex-fit"],
+        }),
+    }
+    for student, nb in submissions.items():
+        (subs / student).mkdir()
+        nbformat.write(nb, subs / student / FIXTURE.name)
+    (subs / "unreadable").mkdir()
+    (subs / "unreadable" / FIXTURE.name).write_text("this is not a notebook")
+    start = time.monotonic()
+    report = grade(subs, fixture_course, quick=True, jobs=3, echo=lambda *a: None)  # most of them wait
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def test_student_edition_has_no_solution_text(fixture_course, student_edition):
+    planted = "\n".join(strings_of(json.loads(FIXTURE.read_text())))  # base64 payloads decoded too
+    handed_out = "\n".join(strings_of(json.loads((fixture_course.release_dir / FIXTURE.name).read_text())))
+    for canary in CANARIES:
+        assert canary in planted, canary
+        assert canary not in handed_out, canary
+    assert find_leaks(nbformat.read(FIXTURE, as_version=4), student_edition) == []
+    for cell in student_edition.cells:
+        assert "BEGIN SOLUTION" not in cell.source and "HIDDEN TESTS" not in cell.source
+        assert "attachments" not in cell or "nbgrader" not in cell.metadata
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    assert set(student_edition.metadata) <= {"kernelspec", "language_info"}
+
+
+def test_only_the_student_edition_is_handed_out(fixture_course):
+    assert sorted(p.name for p in fixture_course.release_dir.iterdir()) == [FIXTURE.name]
+    with zipfile.ZipFile(fixture_course.zip_path) as z:
+        assert sorted(n for n in z.namelist() if not n.endswith("/")) == [f"fixture/{FIXTURE.name}"]
+        assert z.read(f"fixture/{FIXTURE.name}") == (fixture_course.release_dir / FIXTURE.name).read_bytes()
+
+
+def test_student_edition_keeps_public_checks_and_stubs(student_edition):
+    original = nbformat.read(FIXTURE, as_version=4)
+    checks = [c.source for c in original.cells if "check" in c.metadata.get("tags", [])]
+    public = [_without_hidden_tests(s) for s in checks]
+    assert [c.source for c in student_edition.cells if c.metadata.get("nbgrader", {}).get("grade")
+            and c.cell_type == "code"] == public
+    stubs = [c.source for c in student_edition.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert all("raise NotImplementedError()" in s or s == "YOUR ANSWER HERE" for s in stubs)
+    assert sum(s == "YOUR ANSWER HERE" for s in stubs) == 2  # the conceptual exercise's prose
+
+
+def test_leak_detector_finds_planted_solution_text(student_edition):
+    """The no-leak tests can fail: a solution line in an output, metadata or attachment is found."""
+    original = nbformat.read(FIXTURE, as_version=4)
+    line = "return x.reshape(-1, size).max(axis=1)   # CANARY-CODE-POOL"
+    assert line in secret_lines(original)
+    import base64
+    plants = {
+        "output": lambda c: c.outputs.append(nbformat.v4.new_output("stream", text=f"  {line}\n")),
+        "metadata": lambda c: c.metadata.update(note={"deep": [line]}),
+        "attachment": lambda c: c.update(attachments={"a.png": {"image/png": base64.b64encode(line.encode()).decode()}}),
+    }
+    for where, plant in plants.items():
+        nb = nbformat.from_dict(json.loads(json.dumps(student_edition)))
+        plant(next(c for c in nb.cells if c.cell_type == "code"))
+        assert find_leaks(original, nb), where
+
+
+def _without_hidden_tests(source: str) -> str:
+    """What a check cell should look like in the student edition."""
+    out = re.sub(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*(\n|$)", "", source, flags=re.S)
+    return out.rstrip("\n") if out != source else out
+
+
+def _scores(report, student):
+    return [report.scores[student][label] for label in LABELS]
+
+
+def _status(report, student, label):
+    return next(d["status"] for d in report.details if d["student"] == student and d["exercise"] == label)
+
+
+def test_solution_edition_scores_full_marks(fixture_grades):
+    assert _scores(fixture_grades, "solution") == [1, 1, 1, 1, 1]
+
+
+def test_untouched_student_edition_scores_zero(fixture_grades):
+    assert _scores(fixture_grades, "untouched") == [0, 0, 0, 0, 0]
+    # a stub at top level fails the solution cell; a stub in a function fails the check that calls it
+    assert [_status(fixture_grades, "untouched", label) for label in LABELS] == [
+        "solution cell failed", "check failed", "check failed", "solution cell failed", "solution cell failed"]
+    details = [d["detail"] for d in fixture_grades.details if d["student"] == "untouched"]
+    assert all("NotImplementedError" in d for d in details)
+
+
+def test_partial_submission_gets_exactly_its_marks(fixture_grades):
+    assert _scores(fixture_grades, "partial") == [1, 0, 1, 0, 0]
+
+
+def test_hidden_tests_are_used_in_grading(fixture_grades):
+    import numpy as np
+
+    scope = {"np": np}
+    exec('def relu(x):\n    return x * (x > 0)', scope)
+    exec("assert np.array_equal(relu(np.array([-1.0, 0.0, 2.0])), [0.0, 0.0, 2.0])", scope)  # public check passes
+    detail = next(d for d in fixture_grades.details if d["student"] == "partial" and d["exercise"] == "ch98-ex-relu")
+    assert detail["score"] == 0 and detail["detail"].startswith("AssertionError")
+
+
+def test_raising_looping_and_flooding_score_zero_for_those_exercises(fixture_grades, fixture_course):
+    assert _scores(fixture_grades, "misbehaving") == [0, 0, 0, 1, 1]
+    assert _status(fixture_grades, "misbehaving", "ch98-ex-size") == "solution cell failed"
+    assert _status(fixture_grades, "misbehaving", "ch98-ex-relu") == "too much output"
+    assert _status(fixture_grades, "misbehaving", "ch98-ex-pool") == "time limit of a cell"
+    graded = fixture_course.autograded_dir("misbehaving") / FIXTURE.name
+    assert graded.stat().st_size < 1_500_000  # the 3 MB print was not kept
+
+
+def test_loop_that_ignores_interrupts_costs_only_what_follows(fixture_grades):
+    assert _scores(fixture_grades, "stubborn") == [1, 1, 0, 0, 0]
+    assert _status(fixture_grades, "stubborn", "ch98-ex-pool") == "time limit of a cell"
+    assert {_status(fixture_grades, "stubborn", label) for label in LABELS[3:]} == {"the kernel stopped responding"}
+    assert fixture_grades.runs[("stubborn", FIXTURE.stem)].seconds < LIMITS.notebook_timeout + LIMITS.grace
+
+
+def test_notebook_time_limit(fixture_grades, fixture_course):
+    scores = _scores(fixture_grades, "slow")
+    assert scores[0] == 1 and scores[-1] == 0
+    assert scores == sorted(scores, reverse=True)  # full marks until the time ran out, then zeros
+    assert {_status(fixture_grades, "slow", label) for label, score in zip(LABELS, scores) if not score} <= {
+        "time limit of a cell", "time limit of the notebook"}
+    graded = nbformat.read(fixture_course.autograded_dir("slow") / FIXTURE.name, as_version=4)
+    last = [c for c in graded.cells if c.cell_type == "code"][-1]
+    assert [o.get("ename") for o in last.outputs] == ["NotebookTimeLimit"]
+    assert fixture_grades.runs[("slow", FIXTURE.stem)].seconds < LIMITS.notebook_timeout + LIMITS.grace
+
+
+def test_unreadable_notebook_scores_zero(fixture_grades):
+    assert _scores(fixture_grades, "unreadable") == [0, 0, 0, 0, 0]
+    assert {_status(fixture_grades, "unreadable", label) for label in LABELS} == {"not graded"}
+
+
+def test_kernel_death_costs_only_the_exercises_after_it(fixture_grades):
+    assert _scores(fixture_grades, "crasher") == [1, 1, 1, 0, 0]
+    assert {_status(fixture_grades, "crasher", label) for label in LABELS[3:]} == {"the kernel died"}
+
+
+def test_grader_never_crashed_and_wrote_the_tables(fixture_grades):
+    assert [key for key, r in fixture_grades.runs.items() if not r.ok] == [("unreadable", FIXTURE.stem)]
+    with open(fixture_grades.csv_path) as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["student", *LABELS, "total", "max_total"]
+    table = {r["student"]: r for r in rows}
+    assert table["solution"]["total"] == "5" and table["untouched"]["total"] == "0"
+    assert table["partial"]["total"] == "2" and {r["max_total"] for r in rows} == {"5"}
+    with open(fixture_grades.detail_path) as f:
+        assert len(list(csv.DictReader(f))) == len(rows) * len(LABELS)
+
+
+def test_grading_command_line(fixture_course, student_edition, tmp_path):
+    """Grading as an instructor types it (the student edition above was made the same way)."""
+    (tmp_path / "subs" / "ada").mkdir(parents=True)
+    nbformat.write(_submission(student_edition, {}), tmp_path / "subs" / "ada" / FIXTURE.name)
+    r = subprocess.run([sys.executable, "-m", "classroom.grade", "subs", "--course", str(fixture_course.root),
+                        "--assignment", "fixture", "--out", "grades.csv", "--timeout", "120"],
+                       cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"^ada\s+0 / 5$", r.stdout, re.M)
+    assert (tmp_path / "grades.csv").read_text().splitlines() == [
+        "student," + ",".join(LABELS) + ",total,max_total", "ada,0,0,0,0,0,0,5"]
+    assert (tmp_path / "grades-detail.csv").read_text().count("NotImplementedError") == 5
+
+
+# ---------------------------------------------------------------------------
+# The real chapters
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chapters_course(tmp_path_factory):
+    if not CHAPTERS:
+        pytest.skip("no chapter notebooks yet")
+    course = Course(tmp_path_factory.mktemp("chapters") / "course", "cnn-book",
+                    Limits(cell_timeout=900, notebook_timeout=1800))
+    course.build(CHAPTERS)
+    return course
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_student_edition_has_no_solution_text(chapters_course, chapter):
+    original = nbformat.read(chapter, as_version=4)
+    student_path = chapters_course.release_dir / chapter.name
+    assert find_leaks(original, student_path, chapter.name) == []
+    student = nbformat.read(student_path, as_version=4)
+    assert all(c.outputs == [] for c in student.cells if c.cell_type == "code")
+    assert set(student.metadata) <= {"kernelspec", "language_info"}
+    for cell in student.cells:
+        assert "BEGIN SOLUTION" not in cell.source and "HIDDEN TESTS" not in cell.source
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            assert "attachments" not in cell
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_student_edition_keeps_the_public_checks(chapters_course, chapter):
+    _, exercises = parse(nbformat.read(chapter, as_version=4), chapter.name)
+    original = nbformat.read(chapter, as_version=4)
+    student = nbformat.read(chapters_course.release_dir / chapter.name, as_version=4)
+    kept = [c.source for c in student.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+    public = [_without_hidden_tests(original.cells[i].source) for e in exercises.values() for i in e.check_cells]
+    assert kept == public
+    stubs = [c for c in student.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+    assert len(stubs) == sum(len(e.solution_cells) for e in exercises.values())
+    assert all("raise NotImplementedError()" in c.source for c in stubs)
+
+
+@pytest.fixture(scope="module")
+def chapters_graded(chapters_course, tmp_path_factory):
+    """Each chapter as it is in notebooks/, submitted by its own student, graded in quick mode."""
+    if not os.environ.get("CNNLIB_DATA_DIR"):
+        pytest.skip("CNNLIB_DATA_DIR is not set: the chapters need the data sets")
+    subs = tmp_path_factory.mktemp("chapter-submissions")
+    for chapter in CHAPTERS:
+        (subs / f"solution-{chapter.stem[:4]}").mkdir()
+        (subs / f"solution-{chapter.stem[:4]}" / chapter.name).write_bytes(chapter.read_bytes())
+    return grade(subs, chapters_course, quick=True, jobs=2, echo=print)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_solution_edition_scores_full_marks(chapters_graded, chapter):
+    student = f"solution-{chapter.stem[:4]}"
+    rows = [d for d in chapters_graded.details if d["student"] == student and d["notebook"] == chapter.stem]
+    assert rows, f"{chapter.name} has no graded exercise"
+    failed = [f"{d['exercise']}: {d['status']} ({d['detail']})" for d in rows if d["score"] != d["max_score"]]
+    assert not failed, "\n".join(failed)
