@@ -11,6 +11,8 @@
   Colab instead.  Jupyter Book 1 still adds Thebe's start-up scripts to every
   page, twice, which raises a console error ("THEBE_JS_URL has already been
   declared") and names a CDN.  They are dropped.
+* The theme's source maps (``*.map``, 3.4 MB, read only by a browser's
+  developer tools) are not shipped with the site.
 """
 
 from __future__ import annotations
@@ -230,6 +232,13 @@ def _errata_page_is_always_fresh(app, env, added, changed, removed):
     return [d for d in env.found_docs if d.startswith("book/appendix")]
 
 
+def _drop_source_maps(app, exception):
+    """Delete the theme's ``*.map`` files from the built site (unused by readers)."""
+    if exception is None and app.builder.format == "html":
+        for path in Path(app.outdir, "_static").rglob("*.map"):
+            path.unlink()
+
+
 def setup(app):
     app.add_node(reproduction_placeholder)
     app.add_node(errata_placeholder)
@@ -241,4 +250,5 @@ def setup(app):
     app.connect("env-get-outdated", _errata_page_is_always_fresh)
     app.connect("doctree-resolved", _fill_placeholders)
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("build-finished", _drop_source_maps)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
