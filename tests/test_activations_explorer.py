@@ -5,9 +5,7 @@ the static viewer in a real browser (skipped without playwright/Chromium)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -215,25 +213,10 @@ def test_live_explorer_follows_its_controls(nets):
 # In a real browser
 # ---------------------------------------------------------------------------
 
-CHROMIUM = os.environ.get("CNNX_CHROMIUM", "/usr/bin/chromium")
-
-
-def _browser_or_skip():
-    try:
-        from playwright.sync_api import sync_playwright  # noqa: F401
-    except ImportError:
-        pytest.skip("the Python package playwright is not installed")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-
-
-def test_static_viewer_in_a_browser(nets, tmp_path):
-    _browser_or_skip()
+def test_static_viewer_in_a_browser(nets, tmp_path, browser):
     import functools
     import http.server
     import threading
-
-    from playwright.sync_api import sync_playwright
 
     plain, bn, x, y = nets
     a = ax.static_activations(plain, x, y, indices=[3, 0, 7], classes=["a", "b", "c"])
@@ -249,57 +232,50 @@ def test_static_viewer_in_a_browser(nets, tmp_path):
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     errors, requests = [], []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run"])
-            try:
-                for width in (1280, 390):
-                    pg = browser.new_page(viewport={"width": width, "height": 900})
-                    pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
-                    pg.on("pageerror", lambda e: errors.append(str(e)))
-                    pg.on("request", lambda r: requests.append(r.url))
-                    pg.goto(url)
-                    pg.wait_for_function("() => [...document.querySelectorAll('.cnnx')]"
-                                         ".every(e => e.dataset.cnnxReady === '1')", timeout=15000)
-                    ids = pg.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
-                    assert len(ids) == len(set(ids)) == 2
-                    root = f"#{a.id}"
-                    unlabelled = pg.eval_on_selector_all(".cnnx select, .cnnx input",
-                                                         "els => els.filter(e => e.labels.length === 0).length")
-                    assert unlabelled == 0
-                    assert pg.locator(f"{root} [data-cnnx-map]").count() == 3
-                    pg.locator(f"{root} [data-cnnx-control=layer]").select_option("c2")
-                    assert pg.locator(f"{root} [data-cnnx-map]").count() == 4
-                    pg.locator(f"{root} [data-cnnx-map='2']").click()
-                    assert pg.locator(f"{root} [data-cnnx-control=map]").input_value() == "2"
-                    rec = a.data["maps"]["i3|c2"]
-                    shown = float(pg.locator(f"{root} [data-cnnx=scale]").inner_text().replace("−", "-"))
-                    assert shown == pytest.approx(rec["s"][2], rel=2e-3, abs=1e-3)
-                    # the drawn thumbnail is map_rgb of the embedded integers, pixel for pixel
-                    px = pg.eval_on_selector(
-                        f"{root} [data-cnnx-map='2'] canvas",
-                        "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)")
-                    q = np.array(rec["q"]).reshape(4, 6, 6)[2]
-                    want = ax.map_rgb(q, a.data["levels"])
-                    got = np.array(px, dtype=np.uint8).reshape(6, 6, 4)[:, :, :3]
-                    np.testing.assert_array_equal(got, want)
-                    pg.locator(f"{root} [data-cnnx-control=scale]").select_option("layer")
-                    px = pg.eval_on_selector(
-                        f"{root} [data-cnnx-map='2'] canvas",
-                        "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)")
-                    want = ax.map_rgb(q, a.data["levels"], factor=rec["s"][2] / max(rec["s"]))
-                    np.testing.assert_array_equal(np.array(px, dtype=np.uint8).reshape(6, 6, 4)[:, :, :3], want)
-                    pg.locator(f"{root} [data-cnnx-control=image]").select_option("i7")
-                    verdict = pg.locator(f"{root} [data-cnnx=verdict]").inner_text()
-                    img = a.data["images"][2]
-                    assert re.search(rf"true {'abc'[img['true']]}, predicted {'abc'[img['pred']]}", verdict)
-                    # no horizontal overflow at phone width
-                    over = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-                    assert over <= 0, f"the page overflows by {over} px at {width} px"
-                    pg.close()
-            finally:
-                browser.close()
+        for width in (1280, 390):
+            pg = browser.new_page(viewport={"width": width, "height": 900})
+            pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            pg.on("pageerror", lambda e: errors.append(str(e)))
+            pg.on("request", lambda r: requests.append(r.url))
+            pg.goto(url)
+            pg.wait_for_function("() => [...document.querySelectorAll('.cnnx')]"
+                                 ".every(e => e.dataset.cnnxReady === '1')", timeout=15000)
+            ids = pg.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+            assert len(ids) == len(set(ids)) == 2
+            root = f"#{a.id}"
+            unlabelled = pg.eval_on_selector_all(".cnnx select, .cnnx input",
+                                                 "els => els.filter(e => e.labels.length === 0).length")
+            assert unlabelled == 0
+            assert pg.locator(f"{root} [data-cnnx-map]").count() == 3
+            pg.locator(f"{root} [data-cnnx-control=layer]").select_option("c2")
+            assert pg.locator(f"{root} [data-cnnx-map]").count() == 4
+            pg.locator(f"{root} [data-cnnx-map='2']").click()
+            assert pg.locator(f"{root} [data-cnnx-control=map]").input_value() == "2"
+            rec = a.data["maps"]["i3|c2"]
+            shown = float(pg.locator(f"{root} [data-cnnx=scale]").inner_text().replace("−", "-"))
+            assert shown == pytest.approx(rec["s"][2], rel=2e-3, abs=1e-3)
+            # the drawn thumbnail is map_rgb of the embedded integers, pixel for pixel
+            px = pg.eval_on_selector(
+                f"{root} [data-cnnx-map='2'] canvas",
+                "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)")
+            q = np.array(rec["q"]).reshape(4, 6, 6)[2]
+            want = ax.map_rgb(q, a.data["levels"])
+            got = np.array(px, dtype=np.uint8).reshape(6, 6, 4)[:, :, :3]
+            np.testing.assert_array_equal(got, want)
+            pg.locator(f"{root} [data-cnnx-control=scale]").select_option("layer")
+            px = pg.eval_on_selector(
+                f"{root} [data-cnnx-map='2'] canvas",
+                "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)")
+            want = ax.map_rgb(q, a.data["levels"], factor=rec["s"][2] / max(rec["s"]))
+            np.testing.assert_array_equal(np.array(px, dtype=np.uint8).reshape(6, 6, 4)[:, :, :3], want)
+            pg.locator(f"{root} [data-cnnx-control=image]").select_option("i7")
+            verdict = pg.locator(f"{root} [data-cnnx=verdict]").inner_text()
+            img = a.data["images"][2]
+            assert re.search(rf"true {'abc'[img['true']]}, predicted {'abc'[img['pred']]}", verdict)
+            # no horizontal overflow at phone width
+            over = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert over <= 0, f"the page overflows by {over} px at {width} px"
+            pg.close()
     finally:
         server.shutdown()
         server.server_close()

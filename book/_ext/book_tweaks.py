@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 RESULTS_DIR = "notebooks/results"
@@ -65,7 +66,12 @@ class ErrataList(SphinxDirective):
     """Insert the list of every correction to a source, with links."""
 
     def run(self):
-        return [errata_placeholder()]
+        # The corrections quote formulas: an (empty) math node inside the
+        # placeholder tells Sphinx this page has equations, so it loads MathJax.
+        # The placeholder and the node are replaced when the list is built.
+        placeholder = errata_placeholder()
+        placeholder += nodes.math("", "")
+        return [placeholder]
 
 
 def _chapter_docs(env) -> dict:
@@ -171,6 +177,31 @@ def _build_reproduction(app, fromdoc):
 
 # --- errata ------------------------------------------------------------------------------------
 
+def _excerpt(node, limit: int = 240) -> nodes.paragraph:
+    """A paragraph with the inline content of ``node`` up to about ``limit``
+    characters.  Formulas, code and emphasis are copied as nodes (so MathJax
+    renders the formulas); only plain text is cut, at a word boundary."""
+    out = nodes.paragraph()
+    used = 0
+    for child in node.children:
+        text = child.astext()
+        if used + len(text) <= limit:
+            out += child.deepcopy()
+            used += len(text)
+            continue
+        if isinstance(child, nodes.Text):
+            piece = str(text)[: limit - used]
+            cut = piece.rsplit(" ", 1)[0] if " " in piece else ""
+            if cut.strip():
+                out += nodes.Text(cut)
+        out += nodes.Text(" …")
+        break
+    # Cross-references in the excerpt would point from the wrong page: keep their text.
+    for ref in list(out.findall(addnodes.pending_xref)):
+        ref.replace_self(nodes.inline(text=ref.astext()))
+    return out
+
+
 def _collect_errata(app, doctree):
     env = app.env
     store = env.__dict__.setdefault("book_errata", {})
@@ -182,10 +213,7 @@ def _collect_errata(app, doctree):
         if not node["ids"]:
             node["ids"].append(f"correction-{len(found) + 1}")
         body = next((c for c in node.children if isinstance(c, nodes.paragraph)), None)
-        text = " ".join((body.astext() if body is not None else titles[0].astext()).split())
-        if len(text) > 240:
-            text = text[:240].rsplit(" ", 1)[0] + " …"
-        found.append((node["ids"][0], text))
+        found.append((node["ids"][0], _excerpt(body if body is not None else titles[0])))
     if found:
         store[env.docname] = found
     else:
@@ -209,10 +237,10 @@ def _build_errata(app, fromdoc):
     for docname in sorted(store):
         out.append(nodes.rubric(text=_title_of(env, docname)))
         items = nodes.bullet_list()
-        for anchor, text in store[docname]:
+        for anchor, excerpt in store[docname]:
             item = nodes.list_item()
-            para = nodes.paragraph()
-            para += nodes.Text(text + " ")
+            para = excerpt.deepcopy()
+            para += nodes.Text(" ")
             para += _link(app, fromdoc, docname, "(see where)", anchor)
             item += para
             items += item

@@ -1,4 +1,5 @@
-"""Fixtures for the real-browser tests of the static explorers.
+"""Fixtures for the real-browser tests of the static explorers (the
+``browser`` itself comes from ``tests/conftest.py``).
 
 They need the Python package ``playwright`` and a Chromium at
 ``$CNNX_CHROMIUM`` (default ``/usr/bin/chromium``, Debian's ``chromium``);
@@ -12,30 +13,17 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-CHROMIUM = os.environ.get("CNNX_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-def _skip_reason():
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package playwright is not installed (pip install playwright)"
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
-        return f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set CNNX_CHROMIUM)"
-    return None
+from tests.conftest import browser_skip_reason
 
 
 def pytest_collection_modifyitems(config, items):
-    reason = _skip_reason()
+    reason = browser_skip_reason()
     if reason:
         here = Path(__file__).parent
         for item in items:
@@ -80,18 +68,6 @@ def explorers_page(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,10 @@ SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts))
 WIDTHS = {"desktop": 1280, "phone": 390}
-RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\frac\{|\\text\{")
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\frac\{|\\text\{"
+                     r"|\\(?:cdot|times|partial|sum|infty|mathrm|mathbf|mathrel|operatorname|sqrt|log|exp|max"
+                     r"|lceil|rceil|lfloor|rfloor|left|right|dots|ldots|alpha|eta|sigma|mu|approx|le|ge|in)\b"
+                     r"|\^\{|_\{")
 NOISE = re.compile(r"I0000 |oneDNN custom operations|absl::InitializeLog|cudart_stub")
 
 
