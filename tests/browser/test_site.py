@@ -76,6 +76,11 @@ EMPTY_WIDGETS = """() => [...document.querySelectorAll('.cnnx, .jupyter-widgets,
   .filter(e => e.getBoundingClientRect().height < 2 && e.innerText.trim() === '' && !e.querySelector('img, svg, canvas'))
   .map(e => e.className)"""
 
+# A display formula wider than its column must be able to scroll, not be clipped.
+CUT_FORMULAS = """() => [...document.querySelectorAll('mjx-container[display="true"]')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+  .map(e => (e.textContent || '').slice(0, 60))"""
+
 MATH_DONE = """() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true
   : MathJax.startup.promise.then(() => true)"""
 
@@ -117,6 +122,8 @@ def test_page(browser, site, screenshot_dir, page_path, width_name):
         if width_name == "phone":
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{page_path} scrolls sideways by {overflow}px at phone width"
+            cut = page.evaluate(CUT_FORMULAS)
+            assert cut == [], f"display formulas cut off at phone width on {page_path}: {cut[:3]}"
         for i in range(explorers.count()):
             _assert_explorer_responds(page, explorers.nth(i), page_path)
     finally:
