@@ -46,6 +46,7 @@ __all__ = [
     "SEP",
     "exercise_of",
     "parse",
+    "points_text",
     "to_nbgrader",
 ]
 
@@ -80,6 +81,11 @@ class Exercise:
     @property
     def graded(self) -> bool:
         return bool(self.check_cells)
+
+
+def points_text(x: float):
+    """A score as the grade tables write it: an int when whole, else rounded to 3 places."""
+    return int(x) if float(x).is_integer() else round(x, 3)
 
 
 def exercise_of(grade_id: str) -> str:

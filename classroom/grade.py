@@ -37,7 +37,7 @@ from pathlib import Path
 import nbformat
 
 from . import DEFAULT_ASSIGNMENT, DEFAULT_COURSE_DIR
-from .convention import ConventionError, exercise_of, to_nbgrader
+from .convention import ConventionError, exercise_of, points_text, to_nbgrader
 from .course import Course, Limits, RunResult
 
 __all__ = ["GradeReport", "discover", "grade", "main"]
@@ -279,7 +279,7 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
                 else:
                     status, why = _check_status(course.autograded_dir(student) / f"{stem}.ipynb", grade_id)
                 details.append({"student": student, "notebook": stem, "exercise": label, "check": grade_id,
-                                "score": _num(score), "max_score": _num(max_score), "status": status,
+                                "score": points_text(score), "max_score": points_text(max_score), "status": status,
                                 "detail": why})
     max_scores = {k: v / len(students) for k, v in max_scores.items()}
     with open(detail, "w", newline="") as f:
@@ -288,9 +288,6 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
         w.writerows(details)
     return GradeReport(out, detail, scores, max_scores, details, notes, runs)
 
-
-def _num(x: float):
-    return int(x) if float(x).is_integer() else round(x, 3)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     total_max = sum(report.max_scores.values())
     print(f"\n{'student':<24} score")
     for student, s in sorted(report.scores.items()):
-        print(f"{student:<24} {_num(sum(s.values()))} / {_num(total_max)}")
+        print(f"{student:<24} {points_text(sum(s.values()))} / {points_text(total_max)}")
     print(f"\nScores: {report.csv_path}\nReasons for each zero: {report.detail_path}")
     return 0
 

@@ -33,7 +33,7 @@ from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, List, Unicode
 
-from .convention import SEP, exercise_of
+from .convention import SEP, exercise_of, points_text
 
 __all__ = [
     "ClassroomExecute",
@@ -256,10 +256,10 @@ class PerExerciseCsvExporter(ExportPlugin):
                             score += grade.score or 0.0
                         except MissingEntry:
                             pass
-                    row.append(_num(score))
+                    row.append(points_text(score))
                     total += score
-                w.writerow([student, *row, _num(total),
-                            _num(sum(c[3] for label in labels for c in cols[label]))])
+                w.writerow([student, *row, points_text(total),
+                            points_text(sum(c[3] for label in labels for c in cols[label]))])
         self.log.info("wrote %s", dest)
 
 
@@ -277,10 +277,6 @@ def _order_from_source(assignments) -> list[str]:
                 if meta.get("grade") and meta.get("grade_id") and cell.cell_type == "code":
                     labels.append(exercise_of(meta["grade_id"]))
     return list(dict.fromkeys(labels))
-
-
-def _num(x: float):
-    return int(x) if float(x).is_integer() else round(x, 3)
 
 
 # Keep the separator importable from here for nbgrader_config.py readers.

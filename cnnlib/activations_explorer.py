@@ -43,11 +43,11 @@ from __future__ import annotations
 
 import base64
 import html
-import time
 from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from .explorers.live import LiveControls
 from .explorers.render import asset, css, png_bytes
 from .explorers.static import DATA_TYPE, StaticExplorer
 
@@ -417,15 +417,6 @@ ACTIVATIONS_JS = r"""
 
   function scaleFor(h, w, target) { return Math.max(1, Math.floor(target / Math.max(h, w))); }
 
-  function figure(content, cls) {
-    var fig = document.createElement("figure");
-    fig.className = "cnnx-fig" + (cls || "");
-    fig.appendChild(content);
-    var cap = document.createElement("figcaption");
-    fig.appendChild(cap);
-    return {fig: fig, cap: cap};
-  }
-
   function barsHtml(img, classes) {
     var rows = ['<table class="cnnx-bars" data-cnnx="probs">'];
     img.probs.forEach(function (p, k) {
@@ -447,7 +438,7 @@ ACTIVATIONS_JS = r"""
     inCanvas.setAttribute("data-cnnx", "input");
     bigCanvas.setAttribute("data-cnnx", "map");
     var probs = document.createElement("div");
-    var figIn = figure(inCanvas), figBig = figure(bigCanvas), figP = figure(probs, " cnnx-act-probs");
+    var figIn = cnnx.figure(inCanvas), figBig = cnnx.figure(bigCanvas), figP = cnnx.figure(probs, " cnnx-act-probs");
     var top = document.createElement("div");
     top.className = "cnnx-act-top";
     [figIn, figP, figBig].forEach(function (f) { top.appendChild(f.fig); });
@@ -702,9 +693,12 @@ def _bars_html(probs, true, pred, names) -> str:
     return "".join(rows)
 
 
-class ActivationsExplorer:
+class ActivationsExplorer(LiveControls):
     """See :func:`activations_explorer`.  ``.widget`` is the ipywidgets ``VBox``
-    (also shown when the explorer is a cell's value)."""
+    (also shown when the explorer is a cell's value).  ``set`` changes the map
+    last, once the layer has given the slider its range."""
+
+    SET_LAST = ("map",)
 
     def __init__(self, model, x, y=None, *, classes=None, stages=None, index: int = 0, seed: int = 0):
         import ipywidgets as W
@@ -717,8 +711,6 @@ class ActivationsExplorer:
         self.probs = None
         self.maps = None
         self.view = None
-        self.last_update_s = None
-        self._busy = False
         n = len(self.x)
         out_dim = int(model.outputs[0].shape[-1])
         self.y = _check_labels(y, n, out_dim, classes)
@@ -759,33 +751,7 @@ class ActivationsExplorer:
         self._first = True
         self._changed()
 
-    # -- plumbing -----------------------------------------------------------
-
-    def _changed(self, change=None):
-        if self._busy:
-            return
-        self._busy = True
-        t0 = time.perf_counter()
-        try:
-            self.update()
-        finally:
-            self._busy = False
-        self.last_update_s = time.perf_counter() - t0
-
-    def set(self, **values):
-        """Set several controls at once ('index', 'layer', 'scale', 'map');
-        the map is set last, once the layer has given the slider its range."""
-        later = {k: values.pop(k) for k in ("map",) if k in values}
-        for batch in (values, later):
-            if not batch:
-                continue
-            self._busy = True
-            try:
-                for k, v in batch.items():
-                    self.controls[k].value = v
-            finally:
-                self._busy = False
-            self._changed()
+    # -- navigation ---------------------------------------------------------
 
     def next_mistake(self) -> int | None:
         """Jump to the next misclassified test image after the current one

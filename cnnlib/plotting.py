@@ -11,7 +11,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["image_grid", "plot_filters", "plot_feature_maps", "plot_kernel", "plot_curves"]
+__all__ = ["image_grid", "plot_filters", "plot_feature_maps", "plot_kernel", "plot_value_grid", "outline_window",
+           "plot_curves"]
 
 
 def _plt():
@@ -160,6 +161,55 @@ def plot_kernel(kernel, *, ax=None, title: str | None = None, fmt: str = "{:.2g}
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_value_grid(values, *, ax=None, title: str | None = None, fmt: str = "{:g}", cmap: str = "Greys",
+                    vmin=None, vmax=None, pad_cells: int = 0):
+    """A small 2-D array drawn as a grid of cells, each with its value written in.
+
+    The worked examples of chapters 1 and 2 (an image, a filter, a feature map,
+    a pooled grid) use it.  NaN cells are left blank; ``pad_cells`` draws a
+    dashed frame that far inside the edge, around the unpadded input.
+    Windows are outlined with :func:`outline_window`.
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2:
+        raise ValueError(f"`values` must be 2-D; got shape {v.shape}.")
+    if ax is None:
+        _, ax = _plt().subplots(figsize=(0.6 * v.shape[1] + 0.8, 0.6 * v.shape[0] + 0.8), layout="constrained")
+    ax.imshow(v, cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35)
+    for (i, j), x in np.ndenumerate(v):
+        if not np.isnan(x):
+            ax.text(j, i, fmt.format(x), ha="center", va="center", fontsize=9)
+    ax.set_xticks(range(v.shape[1]))
+    ax.set_yticks(range(v.shape[0]))
+    ax.set_xticks(np.arange(-0.5, v.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, v.shape[0]), minor=True)
+    ax.grid(which="minor", color="0.6", lw=0.6)
+    ax.tick_params(which="both", length=0, labelsize=8)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    if title:
+        ax.set_title(title, fontsize=10)
+    if pad_cells:
+        from matplotlib.patches import Rectangle
+
+        h, w = v.shape
+        ax.add_patch(Rectangle((pad_cells - 0.5, pad_cells - 0.5), w - 2 * pad_cells, h - 2 * pad_cells,
+                               fill=False, ec="k", lw=1.5, ls="--"))
+    return ax
+
+
+def outline_window(ax, row: int, col: int, size, color, *, lw: float = 2.5, inset: float = 0.0):
+    """Outline the window of ``size`` cells (an int, or ``(h, w)``) whose
+    top-left cell is ``(row, col)`` on a :func:`plot_value_grid` (or any
+    ``imshow``); ``inset`` shrinks it so that two outlines can sit side by side.
+    Returns the rectangle."""
+    from matplotlib.patches import Rectangle
+
+    hs, ws = (size, size) if np.isscalar(size) else size
+    return ax.add_patch(Rectangle((col - 0.5 + inset, row - 0.5 + inset), ws - 2 * inset, hs - 2 * inset,
+                                  fill=False, ec=color, lw=lw))
 
 
 def plot_curves(x, curves: Mapping[str, Sequence[float]], *, ax=None, xlabel: str = "training step",

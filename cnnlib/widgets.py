@@ -24,11 +24,10 @@ Examples
 
 from __future__ import annotations
 
-import time
-
 import ipywidgets as W
 
 from .explorers import render, views
+from .explorers.live import LiveControls
 from .explorers.samples import GRID_LABELS, IMAGE_LABELS, default_grids, default_images
 
 __all__ = ["output_size_explorer", "filter_explorer", "pooling_explorer",
@@ -51,14 +50,16 @@ def _dropdown(desc, options, value, label_em=9):
     return W.Dropdown(options=options, value=value, description=desc, style=style, layout=layout)
 
 
-class _Explorer(W.VBox):
-    """Common frame: title, controls, displays; times every update."""
+class _Explorer(LiveControls, W.VBox):
+    """Common frame: title, controls, displays; times every update.
+    ``set`` changes the window position ('row', 'col') last, once the new
+    output size has given its sliders their range."""
+
+    SET_LAST = ("row", "col")
 
     def __init__(self, title: str, controls: dict, body: list, extra=()):
         self.controls = controls
         self.view = None
-        self.last_update_s = None
-        self._busy = False
         head = W.HTML(f'<style>{render.css()}</style><div class="cnnx-title">{title}</div>')
         box = W.Box(list(controls.values()), layout=W.Layout(display="flex", flex_flow="row wrap"))
         box.add_class("cnnx-wrap")
@@ -67,32 +68,6 @@ class _Explorer(W.VBox):
         self.add_class("cnnx-live")
         for c in controls.values():
             c.observe(self._changed, names="value")
-
-    def _changed(self, change=None):
-        if self._busy:
-            return
-        self._busy = True
-        t0 = time.perf_counter()
-        try:
-            self.update()
-        finally:
-            self._busy = False
-        self.last_update_s = time.perf_counter() - t0
-
-    def set(self, **values):
-        """Set several controls at once.  The window position ('row', 'col')
-        is set last, once the new output size has given its sliders their range."""
-        later = {k: values.pop(k) for k in ("row", "col") if k in values}
-        for batch in (values, later):
-            if not batch:
-                continue
-            self._busy = True
-            try:
-                for k, v in batch.items():
-                    self.controls[k].value = v
-            finally:
-                self._busy = False
-            self._changed()
 
     def update(self):  # pragma: no cover - every explorer defines it
         raise NotImplementedError

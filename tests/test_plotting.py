@@ -45,3 +45,18 @@ def test_feature_maps_kernel_and_curves():
         plotting.plot_curves([0, 1, 2], {"a": [1, 2]})
     with pytest.raises(ValueError, match=r"`maps` must be 3-D"):
         plotting.plot_feature_maps(np.zeros((1, 4, 4, 2)))
+
+
+def test_value_grid_and_window():
+    values = np.array([[1.0, 2.5], [np.nan, 4.0]])
+    ax = plotting.plot_value_grid(values, title="grid", pad_cells=0)
+    assert [t.get_text() for t in ax.texts] == ["1", "2.5", "4"]          # the NaN cell is blank
+    assert ax.get_xlabel() == "column" and ax.get_ylabel() == "row" and ax.get_title() == "grid"
+    padded = plotting.plot_value_grid(np.zeros((4, 4)), pad_cells=1)
+    (frame,) = padded.patches
+    assert frame.get_xy() == (0.5, 0.5) and frame.get_width() == 2 == frame.get_height()
+    rect = plotting.outline_window(ax, 0, 1, (1, 2), "tab:blue", inset=0.1)
+    assert rect in ax.patches
+    assert rect.get_xy() == pytest.approx((0.6, -0.4)) and rect.get_width() == pytest.approx(1.8)
+    with pytest.raises(ValueError, match=r"`values` must be 2-D; got shape \(2, 2, 1\)"):
+        plotting.plot_value_grid(np.zeros((2, 2, 1)))

@@ -2,7 +2,9 @@
 
 Two renderings of the same three explorers (output size, filter, pooling):
 
-* live, in a running kernel: :mod:`cnnlib.widgets` (ipywidgets 8);
+* live, in a running kernel: :mod:`cnnlib.widgets` (ipywidgets 8), whose
+  control handling (:mod:`cnnlib.explorers.live`) the activation-map
+  explorer of chapter 4 shares;
 * static, for the published book: :func:`static_output_size`,
   :func:`static_filter` and :func:`static_pooling` return objects whose
   ``_repr_html_`` carries every state, precomputed with cnnlib, and a small

@@ -141,6 +141,17 @@
     ctx.restore();
   };
 
+  // A <figure> holding `content` and an empty caption to fill in; `extraClass`
+  // (with its leading space) is added to the figure's class.
+  cnnx.figure = function (content, extraClass) {
+    var fig = document.createElement("figure");
+    fig.className = "cnnx-fig" + (extraClass || "");
+    fig.appendChild(content);
+    var cap = document.createElement("figcaption");
+    fig.appendChild(cap);
+    return {fig: fig, cap: cap};
+  };
+
   cnnx.mount = function (root) {
     if (!root || root.getAttribute("data-cnnx-ready")) { return; }
     var kind = root.getAttribute("data-cnnx-kind");

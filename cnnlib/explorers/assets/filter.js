@@ -119,15 +119,6 @@
       (origin[1] + 2) + " of the input (negative or past the edge: padding zeros); " + note.join("; ") + ".</p>";
   }
 
-  function figure(content, captionClass) {
-    var fig = document.createElement("figure");
-    fig.className = "cnnx-fig" + (captionClass || "");
-    fig.appendChild(content);
-    var cap = document.createElement("figcaption");
-    fig.appendChild(cap);
-    return {fig: fig, cap: cap};
-  }
-
   cnnx.kinds.filter = function (root, data) {
     var inCanvas = document.createElement("canvas"), mapCanvas = document.createElement("canvas");
     inCanvas.className = mapCanvas.className = "cnnx-canvas";
@@ -137,7 +128,7 @@
     mapCanvas.setAttribute("data-cnnx", "map");
     var kernelBox = document.createElement("div");
     kernelBox.setAttribute("data-cnnx", "kernel");
-    var figIn = figure(inCanvas), figK = figure(kernelBox, " cnnx-narrow"), figMap = figure(mapCanvas);
+    var figIn = cnnx.figure(inCanvas), figK = cnnx.figure(kernelBox, " cnnx-narrow"), figMap = cnnx.figure(mapCanvas);
     var figs = document.createElement("div");
     figs.className = "cnnx-figs";
     [figIn, figK, figMap].forEach(function (f) { figs.appendChild(f.fig); });
