@@ -28,6 +28,13 @@ def repository_url() -> str:
     return m.group(1).rstrip("/")
 
 
+def branch() -> str:
+    """The branch the book is published from (``repository.branch`` in ``_config.yml``)."""
+    text = (ROOT / "_config.yml").read_text()
+    m = re.search(r"^repository:\s*\n(?:[ \t]+.*\n)*?[ \t]+branch:\s*(\S+)", text, re.M)
+    return m.group(1) if m else "main"
+
+
 def version() -> str:
     text = (ROOT / "cnnlib" / "__init__.py").read_text()
     return re.search(r'^__version__ = "([^"]+)"', text, re.M).group(1)
