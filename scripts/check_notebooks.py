@@ -6,7 +6,9 @@ A stored notebook is what readers see on GitHub, in Colab before they run it,
 and in the built book.  It must hold the outputs of a full run and nothing
 that belongs to the machine it ran on: no TensorFlow log lines, no absolute
 paths of this machine, no error outputs (except cells tagged
-``raises-exception``), and every code cell executed in order.
+``raises-exception``), every code cell executed in order, and no output that
+depends on training, a clock or the machine left for nbval to compare
+(``check_machine_outputs.py``).
 Exit status 1 and a list of problems when anything is wrong.
 """
 
@@ -16,6 +18,9 @@ import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import check_machine_outputs  # noqa: E402
 
 NOISE = re.compile(r"I0000 |W0000 |E0000 |cudart_stub|oneDNN custom operations|absl::InitializeLog|"
                    r"computation placer|Unable to register cu(DNN|FFT|BLAS) factory")
@@ -51,7 +56,7 @@ def problems_in(path: Path) -> list[str]:
                 found.append(f"{where}: stored error {out.get('ename')}: {out.get('evalue', '')[:80]}")
     if counts != sorted(counts) or len(set(counts)) != len(counts):
         found.append(f"{path.name}: cells were not executed top to bottom in one run")
-    return found
+    return found + check_machine_outputs.problems_in(path)
 
 
 def main(argv: list[str]) -> int:
