@@ -464,6 +464,7 @@ ACTIVATIONS_JS = r"""
       var most = Math.max.apply(null, rec.s.concat([0]));
       cnnx.paint(inCanvas, imageRgb(img), img.h, img.w, scaleFor(img.h, img.w, 168));
       figIn.cap.textContent = img.label + ".";
+      inCanvas.setAttribute("aria-label", "input image: " + img.label);
       var ok = img.pred === img["true"];
       probs.innerHTML = '<p class="cnnx-verdict' + (ok ? "" : " cnnx-bad") + '" data-cnnx="verdict">' +
         (ok ? "✓ " : "✗ ") + "true " + cnnx.esc(classes[img["true"]]) + ", predicted " +
@@ -510,6 +511,7 @@ ACTIVATIONS_JS = r"""
         scaleFor(layer.h, layer.w, 168));
       var colours = layer.signed ? "blue: negative, white: 0, red: positive" :
         "black: 0, white: " + (shared ? "the layer's largest value" : "its largest value");
+      bigCanvas.setAttribute("aria-label", "map #" + m + " of " + layer.name + ", enlarged");
       figBig.cap.innerHTML = "Map #" + m + " of " + cnnx.esc(layer.name) + ", " + layer.h + "×" + layer.w +
         '; largest |value| <b data-cnnx="scale">' + cnnx.fmt(rec.s[m], 3) + "</b> (" + colours + ").";
       status.textContent = "Map #" + m + " of " + layer.name + ", largest |value| " + cnnx.fmt(rec.s[m], 3) +

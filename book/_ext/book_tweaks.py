@@ -73,6 +73,17 @@ def refresh_explorers(body: str) -> str:
     return _STATIC_EXPLORER.sub(swap, body)
 
 
+def _explorer_dependencies(app, doctree):
+    """A page with a stored explorer is rebuilt when the viewer's files change."""
+    if not any("cnnx-static" in node.astext() for node in doctree.findall(nodes.raw)):
+        return
+    import cnnlib
+
+    root = Path(cnnlib.__file__).parent
+    for path in sorted((root / "explorers" / "assets").iterdir()) + [root / "activations_explorer.py"]:
+        app.env.note_dependency(str(path))
+
+
 def _refresh_explorers(app, pagename, templatename, context, doctree):
     body = context.get("body")
     if body and "cnnx-static" in body:
@@ -317,5 +328,6 @@ def setup(app):
     app.connect("doctree-resolved", _fill_placeholders)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _refresh_explorers)
+    app.connect("doctree-read", _explorer_dependencies)
     app.connect("build-finished", _drop_source_maps)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
