@@ -421,9 +421,10 @@ ACTIVATIONS_JS = r"""
     var rows = ['<table class="cnnx-bars" data-cnnx="probs">'];
     img.probs.forEach(function (p, k) {
       var cls = k === img["true"] ? "cnnx-true" : (k === img.pred ? "cnnx-wrong" : "");
+      var word = k === img["true"] ? (k === img.pred ? " true, predicted" : " true") : (k === img.pred ? " predicted" : "");
       rows.push('<tr class="' + cls + '"><td class="cnnx-bar-k">' + cnnx.esc(classes[k]) + "</td>" +
         '<td class="cnnx-bar-b"><div class="cnnx-bar-bg"><div class="cnnx-bar-fg" style="width:' + (100 * p).toFixed(1) +
-        '%"></div></div></td><td class="cnnx-bar-v">' + (100 * p).toFixed(1) + "%</td></tr>");
+        '%"></div></div></td><td class="cnnx-bar-v">' + (100 * p).toFixed(1) + "%" + word + "</td></tr>");
     });
     rows.push("</table>");
     return rows.join("");
@@ -449,6 +450,7 @@ ACTIVATIONS_JS = r"""
     grid.className = "cnnx-amaps";
     grid.setAttribute("data-cnnx", "maps");
     var gridKey = null, thumbs = [];
+    var status = cnnx.status();
 
     function lookup(st) {
       var img = data.images.filter(function (d) { return d.name === st.image; })[0];
@@ -462,16 +464,17 @@ ACTIVATIONS_JS = r"""
       var most = Math.max.apply(null, rec.s.concat([0]));
       cnnx.paint(inCanvas, imageRgb(img), img.h, img.w, scaleFor(img.h, img.w, 168));
       figIn.cap.textContent = img.label + ".";
+      inCanvas.setAttribute("aria-label", "input image: " + img.label);
       var ok = img.pred === img["true"];
       probs.innerHTML = '<p class="cnnx-verdict' + (ok ? "" : " cnnx-bad") + '" data-cnnx="verdict">' +
         (ok ? "✓ " : "✗ ") + "true " + cnnx.esc(classes[img["true"]]) + ", predicted " +
         cnnx.esc(classes[img.pred]) + " (" + (100 * img.probs[img.pred]).toFixed(1) + "%)</p>" +
         barsHtml(img, classes);
       figP.cap.textContent = "The network's class probabilities (softmax of its logits); green: the true class" +
-        (ok ? "." : ", red: the wrong prediction.");
+        (ok ? "." : ", red: the wrong prediction.") + " Each is also named after its percentage.";
       head.textContent = layer.label + ". Colour scale: " +
         (shared ? "shared by the layer (the brightest map of the layer sets white)." :
-          "each map its own (white: that map's largest value).") + " Click a map to enlarge it.";
+          "each map its own (white: that map's largest value).") + " Choose a map (click it, or Tab to it and press Enter) to enlarge it.";
       form.setRange("map", layer.c - 1, false);
       var m = Number(form.state.map);
       var key = img.name + "|" + layer.name + "|" + st.scale;
@@ -499,18 +502,26 @@ ACTIVATIONS_JS = r"""
         }
         gridKey = key;
       }
-      thumbs.forEach(function (b, k) { b.className = "cnnx-amap" + (k === m ? " cnnx-on" : ""); });
+      thumbs.forEach(function (b, k) {
+        b.className = "cnnx-amap" + (k === m ? " cnnx-on" : "");
+        b.setAttribute("aria-pressed", k === m ? "true" : "false");
+      });
       var fm = shared ? (most > 0 ? rec.s[m] / most : 0) : 1;
       cnnx.paint(bigCanvas, mapRgb(rec.q, m * n, n, data.levels, fm, layer.signed), layer.h, layer.w,
         scaleFor(layer.h, layer.w, 168));
       var colours = layer.signed ? "blue: negative, white: 0, red: positive" :
         "black: 0, white: " + (shared ? "the layer's largest value" : "its largest value");
+      bigCanvas.setAttribute("aria-label", "map #" + m + " of " + layer.name + ", enlarged");
       figBig.cap.innerHTML = "Map #" + m + " of " + cnnx.esc(layer.name) + ", " + layer.h + "×" + layer.w +
         '; largest |value| <b data-cnnx="scale">' + cnnx.fmt(rec.s[m], 3) + "</b> (" + colours + ").";
+      status.textContent = "Map #" + m + " of " + layer.name + ", largest |value| " + cnnx.fmt(rec.s[m], 3) +
+        ". " + (ok ? "Correct: " : "Wrong: ") + "true " + classes[img["true"]] + ", predicted " +
+        classes[img.pred] + " (" + (100 * img.probs[img.pred]).toFixed(1) + "%).";
     }
 
     var form = cnnx.form(data.controls, data.initial, render);
     root.appendChild(form.form);
+    root.appendChild(status);
     root.appendChild(top);
     root.appendChild(head);
     root.appendChild(grid);
@@ -686,9 +697,10 @@ def _bars_html(probs, true, pred, names) -> str:
     rows = ['<table class="cnnx-bars" data-cnnx="probs">']
     for k, p in enumerate(probs):
         cls = "cnnx-true" if k == true else ("cnnx-wrong" if k == pred else "")
+        word = (" true, predicted" if k == pred else " true") if k == true else (" predicted" if k == pred else "")
         rows.append(f'<tr class="{cls}"><td class="cnnx-bar-k">{html.escape(names[k])}</td>'
                     f'<td class="cnnx-bar-b"><div class="cnnx-bar-bg"><div class="cnnx-bar-fg" style="width:{100 * p:.1f}%">'
-                    f'</div></div></td><td class="cnnx-bar-v">{100 * p:.1f}%</td></tr>')
+                    f'</div></div></td><td class="cnnx-bar-v">{100 * p:.1f}%{word}</td></tr>')
     rows.append("</table>")
     return "".join(rows)
 

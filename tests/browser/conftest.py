@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -20,6 +21,11 @@ import numpy as np
 import pytest
 
 from tests.conftest import browser_skip_reason
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
+PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
+               if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -110,3 +116,37 @@ def watch(browser, explorers_page):
     yield open_page
     for w in opened:
         w.close()
+
+
+@pytest.fixture(scope="session")
+def site():
+    """The built book (``$CNNBOOK_SITE``, default ``_build/html``), served on 127.0.0.1."""
+    if not (SITE / "index.html").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"no built site at {SITE}: scripts/test.sh builds it before the tests")
+        pytest.skip(f"no built site at {SITE}: run bash scripts/build-book.sh first")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def redirect_target(page_path):
+    """The page a redirect stub (Jupyter Book's index.html) points to, or None."""
+    html = (SITE / page_path).read_text(errors="replace")
+    m = re.search(r'http-equiv="refresh"[^>]*url=([^"\s]+)"', html, re.I)
+    if not m:
+        return None
+    target = (Path(page_path).parent / m.group(1)).as_posix()
+    assert (SITE / target).is_file(), f"{page_path} redirects to a missing page {target}"
+    return target

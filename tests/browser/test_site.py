@@ -11,47 +11,18 @@ to a control.  A screenshot of each page at each width goes to
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
-PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
-               if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts))
+from tests.browser.conftest import PAGES, redirect_target
+
 WIDTHS = {"desktop": 1280, "phone": 390}
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\frac\{|\\text\{"
                      r"|\\(?:cdot|times|partial|sum|infty|mathrm|mathbf|mathrel|operatorname|sqrt|log|exp|max"
                      r"|lceil|rceil|lfloor|rfloor|left|right|dots|ldots|alpha|eta|sigma|mu|approx|le|ge|in)\b"
                      r"|\^\{|_\{")
 NOISE = re.compile(r"I0000 |oneDNN custom operations|absl::InitializeLog|cudart_stub")
-
-
-@pytest.fixture(scope="module")
-def site():
-    if not (SITE / "index.html").is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"no built site at {SITE}: scripts/test.sh builds it before the tests")
-        pytest.skip(f"no built site at {SITE}: run bash scripts/build-book.sh first")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_the_site_has_the_expected_pages():
@@ -98,7 +69,7 @@ def test_page(browser, site, screenshot_dir, page_path, width_name):
     page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
             or outside.append(r.url))
     try:
-        target = _redirect_target(page_path)
+        target = redirect_target(page_path)
         page.goto(site + (target or page_path), wait_until="load")
         page.evaluate(MATH_DONE)
         explorers = page.locator(".cnnx")
@@ -128,17 +99,6 @@ def test_page(browser, site, screenshot_dir, page_path, width_name):
             _assert_explorer_responds(page, explorers.nth(i), page_path)
     finally:
         context.close()
-
-
-def _redirect_target(page_path):
-    """The page a redirect stub (Jupyter Book's index.html) points to, or None."""
-    html = (SITE / page_path).read_text(errors="replace")
-    m = re.search(r'http-equiv="refresh"[^>]*url=([^"\s]+)"', html, re.I)
-    if not m:
-        return None
-    target = (Path(page_path).parent / m.group(1)).as_posix()
-    assert (SITE / target).is_file(), f"{page_path} redirects to a missing page {target}"
-    return target
 
 
 def _assert_explorer_responds(page, explorer, page_path):

@@ -152,6 +152,32 @@
     return {fig: fig, cap: cap};
   };
 
+  /* The explorer's key result as one line of text, announced to screen readers
+     (role="status" is aria-live="polite"): the colours of the figures only repeat it. */
+  cnnx.status = function () {
+    var p = document.createElement("p");
+    p.className = "cnnx-status";
+    p.setAttribute("role", "status");
+    p.setAttribute("aria-live", "polite");
+    p.setAttribute("data-cnnx", "status");
+    return p;
+  };
+
+  /* A region that scrolls sideways (a wide grid on a phone) can be scrolled with the keyboard. */
+  cnnx.scrollable = function (root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".cnnx-frame"), function (f) {
+      if (f.scrollWidth > f.clientWidth + 1) {
+        f.setAttribute("tabindex", "0");
+        f.setAttribute("role", "group");
+        f.setAttribute("aria-label", "scrollable figure");
+      } else {
+        f.removeAttribute("tabindex");
+        f.removeAttribute("role");
+        f.removeAttribute("aria-label");
+      }
+    });
+  };
+
   cnnx.mount = function (root) {
     if (!root || root.getAttribute("data-cnnx-ready")) { return; }
     var kind = root.getAttribute("data-cnnx-kind");
@@ -160,6 +186,10 @@
       var nojs = root.querySelector(".cnnx-nojs");
       if (nojs) { nojs.parentNode.removeChild(nojs); }
       cnnx.kinds[kind](root, data);
+      cnnx.scrollable(root);
+      root.addEventListener("input", function () { cnnx.scrollable(root); });
+      root.addEventListener("change", function () { cnnx.scrollable(root); });
+      window.addEventListener("resize", function () { cnnx.scrollable(root); });
       root.setAttribute("data-cnnx-ready", "1");
     }).catch(function (err) {
       var p = root.querySelector(".cnnx-nojs") || root.appendChild(document.createElement("p"));

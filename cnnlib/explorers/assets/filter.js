@@ -133,7 +133,7 @@
     figs.className = "cnnx-figs";
     [figIn, figK, figMap].forEach(function (f) { figs.appendChild(f.fig); });
     var text = document.createElement("div");
-    text.setAttribute("aria-live", "polite");
+    var status = cnnx.status();
     var note = document.createElement("p");
     note.className = "cnnx-note";
 
@@ -156,8 +156,9 @@
         figIn.cap.textContent = inputCaption(img, null);
         mapCanvas.style.display = "none";
         figMap.cap.textContent = mapCaption(null);
-        text.innerHTML = '<div class="cnnx-error" role="alert"><b>✗ Invalid setting.</b> cnnlib says: ' +
+        text.innerHTML = '<div class="cnnx-error"><b>✗ Invalid setting.</b> cnnlib says: ' +
           '<span data-cnnx="error">' + cnnx.esc(data.msgs[rec.e]) + "</span></div>";
+        status.textContent = "Invalid setting: " + data.msgs[rec.e];
         return;
       }
       var map = data.maps[rec.m];
@@ -195,10 +196,13 @@
         }
       }
       text.innerHTML = termsHtml(terms, img.c, zeros, [wr - top, wc - left], i, j, map.v[i * map.w + j]);
+      status.textContent = "Feature map " + map.h + " × " + map.w + ". Window at input row " + (wr - top) +
+        ", column " + (wc - left) + ": out[" + i + ", " + j + "] = " + cnnx.fmt(map.v[i * map.w + j]) + ".";
     }
 
     var ui = cnnx.form(data.controls, data.initial, render);
     root.appendChild(ui.form);
+    root.appendChild(status);
     root.appendChild(figs);
     root.appendChild(text);
     root.appendChild(note);

@@ -108,7 +108,7 @@
       '</span> = <span class="cnnx-formula">' + e(v.paramsSubstituted) +
       '</span> = <b class="cnnx-result" data-cnnx="params">' + v.params.toLocaleString("en-US") + "</b></p>");
     if (v.error) {
-      parts.push('<div class="cnnx-error" role="alert"><b>✗ Invalid setting.</b> cnnlib says: <span data-cnnx="error">' +
+      parts.push('<div class="cnnx-error"><b>✗ Invalid setting.</b> cnnlib says: <span data-cnnx="error">' +
         e(v.error) + "</span></div>");
     } else if (v.kind === "int") {
       parts.push('<div class="cnnx-ok">✓ The filter tiles the padded input exactly.</div>');
@@ -120,7 +120,7 @@
   cnnx.kinds.output_size = function (root, data) {
     var view = document.createElement("div");
     view.className = "cnnx-view";
-    view.setAttribute("aria-live", "polite");
+    var status = cnnx.status();
     function render(st) {
       var rec = data.size[cnnx.key(st.n, st.f, st.stride, st.padding)];
       var kind = (st.padding === "valid" || st.padding === "same") ? st.padding : "int";
@@ -134,6 +134,10 @@
         paramsFormula: data.params_template[0], paramsSubstituted: cnnx.fill(data.params_template[1], names)
       };
       view.innerHTML = viewHtml(v, data.max_cells);
+      status.textContent = v.error ? "Invalid setting: " + v.error :
+        "Output size " + v.out + ", output volume " + v.out + " × " + v.out + " × " + v.k + ", " +
+        v.params.toLocaleString("en-US") + " parameters.";
+      cnnx.scrollable(root);
     }
     var ui = cnnx.form(data.controls, data.initial, render);
     root.appendChild(ui.form);
@@ -150,6 +154,7 @@
       });
       root.appendChild(bar);
     }
+    root.appendChild(status);
     root.appendChild(view);
     render(ui.state);
   };

@@ -95,23 +95,30 @@
   cnnx.kinds.pooling = function (root, data) {
     var view = document.createElement("div");
     view.className = "cnnx-view";
-    view.setAttribute("aria-live", "polite");
+    var status = cnnx.status();
     function render(st) {
       var g = data.grids.filter(function (d) { return d.name === st.grid; })[0];
       var rec = data.states[cnnx.key(st.grid, st.mode, st.size, st.stride, st.padding)];
       if (rec.e !== undefined) {
         ui.setRange("row", 0, true);
         ui.setRange("col", 0, true);
-        view.innerHTML = '<div class="cnnx-error" role="alert"><b>✗ Invalid setting.</b> cnnlib says: ' +
+        view.innerHTML = '<div class="cnnx-error"><b>✗ Invalid setting.</b> cnnlib says: ' +
           '<span data-cnnx="error">' + cnnx.esc(data.msgs[rec.e]) + "</span></div>";
+        status.textContent = "Invalid setting: " + data.msgs[rec.e];
         return;
       }
       ui.setRange("row", rec.ho - 1, false);
       ui.setRange("col", rec.wo - 1, false);
-      view.innerHTML = viewHtml(g, rec, st.mode, Number(st.size), Number(ui.state.row), Number(ui.state.col));
+      var i = Number(ui.state.row), j = Number(ui.state.col), win = rec.win[i * rec.wo + j];
+      view.innerHTML = viewHtml(g, rec, st.mode, Number(st.size), i, j);
+      status.textContent = "Output " + rec.ho + " × " + rec.wo + ". Window (" + i + ", " + j + "): " +
+        (st.mode === "max" ? "maximum " + cnnx.fmt(rec.out[i * rec.wo + j], 2) + ", picked at row " + win[2] +
+          ", column " + win[3] : "average " + cnnx.fmt(rec.out[i * rec.wo + j], 2) + " of " + win[4] + " cells") + ".";
+      cnnx.scrollable(root);
     }
     var ui = cnnx.form(data.controls, data.initial, render);
     root.appendChild(ui.form);
+    root.appendChild(status);
     root.appendChild(view);
     render(ui.state);
   };

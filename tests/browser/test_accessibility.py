@@ -1,0 +1,103 @@
+"""WCAG 2.1 AA in a real browser: axe-core on every page of the built book.
+
+Every page at desktop and phone width, in the theme's light and dark modes,
+must have no violation of axe-core's WCAG 2.0 and 2.1 level A and AA rules.
+axe-core is the npm package pinned in ``package.json`` (``scripts/fetch_assets.sh``
+installs it into ``node_modules``); it is injected into the page from that local
+copy, so the test runs offline.  Where a violation comes from the theme, the
+book's CSS (``book/_static/book.css``) overrides it: no rule is disabled here.
+
+The theme's dark mode is chosen the way a reader's earlier choice is kept:
+``localStorage.mode = "dark"`` before the page loads (pydata-sphinx-theme then
+sets ``data-theme="dark"`` on ``<html>``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import PAGES, ROOT, redirect_target
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = {"desktop": 1280, "phone": 390}
+MODES = ["light", "dark"]
+# Jupyter Book's index.html only redirects to the first page, which is checked on its own.
+CHECKED = [p for p in PAGES if not redirect_target(p)] or ["book/intro.html"]
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: (n.failureSummary || '').slice(0, 300)}))}));
+}"""
+
+READY = """() => [...document.querySelectorAll('.cnnx')].every(e => e.dataset.cnnxReady === '1')"""
+MATH_DONE = """() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true
+  : MathJax.startup.promise.then(() => true)"""
+
+
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing at {AXE}: run bash scripts/fetch_assets.sh (npm ci)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def open_page(browser, url: str, width: int, mode: str):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_init_script(f"try {{ localStorage.setItem('mode', '{mode}'); }} catch (e) {{}}")
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.evaluate(MATH_DONE)
+    if page.locator(".cnnx").count():
+        page.wait_for_function(READY, timeout=15000)
+    page.wait_for_function(f"() => document.documentElement.dataset.theme === '{mode}'", timeout=5000)
+    return context, page
+
+
+def report(violations) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}, {len(v['nodes'])} node(s)")
+        for n in v["nodes"][:5]:
+            lines.append(f"    {n['target']}: {n['summary']}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+@pytest.mark.parametrize("page_path", CHECKED)
+def test_no_wcag_a_or_aa_violations(browser, site, screenshot_dir, page_path, width_name, mode):
+    context, page = open_page(browser, site + page_path, WIDTHS[width_name], mode)
+    try:
+        page.add_script_tag(content=axe_source())
+        violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+        if mode == "dark":
+            shot = Path(screenshot_dir) / f"{page_path.replace('/', '__').removesuffix('.html')}-{width_name}-dark.png"
+            page.screenshot(path=str(shot), full_page=True)
+        assert violations == [], f"axe-core on {page_path} ({width_name}, {mode}):\n{report(violations)}"
+    finally:
+        context.close()
+
+
+ASSISTIVE_MML = """() => [...document.querySelectorAll('mjx-container')].map(c => {
+  const mml = c.querySelector(':scope > mjx-assistive-mml > math');
+  return mml ? '' : (c.textContent || '').slice(0, 40);
+})"""
+
+
+def test_formulas_carry_assistive_mathml(browser, site):
+    """MathJax writes each formula's MathML next to it for screen readers (served locally)."""
+    page_path = "notebooks/ch03_backprop_from_scratch.html"
+    if page_path not in PAGES:
+        pytest.skip(f"{page_path} is not in the built site")
+    context, page = open_page(browser, site + page_path, 1280, "light")
+    try:
+        missing = page.evaluate(ASSISTIVE_MML)
+        assert len(missing) > 10, "no formulas typeset on the page"
+        assert [m for m in missing if m] == [], "formulas without assistive MathML"
+        assert page.evaluate("() => MathJax.config.options.menuOptions.settings.assistiveMml") is True
+    finally:
+        context.close()
