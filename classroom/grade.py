@@ -36,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import DEFAULT_ASSIGNMENT, DEFAULT_COURSE_DIR
+from . import DEFAULT_ASSIGNMENT, DEFAULT_COURSE_DIR, sandbox
 from .convention import ConventionError, exercise_of, points_text, to_nbgrader
 from .course import Course, Limits, RunResult
 
@@ -192,6 +192,17 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
                          "first (grading uses the checks it stores there).")
     if not submissions.is_dir():
         raise SystemExit(f"{submissions} is not a folder of submissions.")
+    if course.limits.sandbox:
+        try:
+            sandbox.require()
+        except sandbox.SandboxUnavailable as exc:
+            raise SystemExit(f"error: {exc}") from None
+        if sandbox.process_limit_method() is None:
+            echo("[grade] warning: running as root without a writable pids cgroup: the sandbox cannot "
+                 "limit the number of processes (Linux does not apply RLIMIT_NPROC to root). Grade as an "
+                 "ordinary user.")
+    # The sandboxed kernels see neither the course folder, nor the repository, nor the submissions.
+    course.hidden = [str(submissions.resolve())]
     stems = course.notebook_names()
     found, notes = discover(submissions, stems)
     if not found:
@@ -310,9 +321,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-output", type=int, default=lim.max_output,
                    help=f"characters of output per cell (default {lim.max_output:,})")
     p.add_argument("--jobs", type=int, default=1, help="students graded at the same time (default 1)")
+    p.add_argument("--memory", type=int, default=lim.memory_mb, metavar="MB",
+                   help=f"memory per process of a submission, in MB (default {lim.memory_mb})")
+    p.add_argument("--cpu-time", type=int, default=0, metavar="S",
+                   help="CPU seconds per process of a submission (default: the --timeout)")
+    p.add_argument("--max-procs", type=int, default=lim.max_procs, metavar="N",
+                   help=f"processes and threads a submission may run (default {lim.max_procs})")
+    p.add_argument("--all-cells", action="store_true",
+                   help="run every cell of each chapter, not only what the exercises need (slower)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run the submissions with your own rights, without the bubblewrap sandbox "
+                        "(unprotected: see book/instructors.md)")
     a = p.parse_args(argv)
     course = Course(a.course, a.assignment, Limits(cell_timeout=min(a.cell_timeout, a.timeout),
-                                                   notebook_timeout=a.timeout, max_output=a.max_output))
+                                                   notebook_timeout=a.timeout, max_output=a.max_output,
+                                                   sandbox=not a.no_sandbox, memory_mb=a.memory,
+                                                   exercises_only=not a.all_cells,
+                                                   cpu_seconds=a.cpu_time, max_procs=a.max_procs))
     report = grade(a.submissions, course, quick=not a.full, data_dir=a.data_dir, jobs=a.jobs,
                    out=a.out, detail=None)
     for note in report.notes:

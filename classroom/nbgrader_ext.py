@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -31,9 +32,10 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from .convention import SEP, exercise_of, points_text
+from .setup_cells import TAG as SETUP_TAG
 
 __all__ = [
     "ClassroomExecute",
@@ -77,8 +79,41 @@ class ClassroomExecute(Execute):
     max_output_bytes = Integer(
         1_000_000, help="Characters of output a cell may produce; beyond it the output is "
                         "dropped and the cell gets an error output.").tag(config=True)
+    exercises_only = Bool(True, help="Run only the cells the exercises need: their solution and check "
+                                     "cells, the chapter's cells tagged 'grading-setup', and cells the "
+                                     "student added.  False runs every cell.").tag(config=True)
+    source_dir = Unicode("", help="the course's source/ folder, where the chapter's own cells are "
+                                  "read (for exercises_only)").tag(config=True)
+    sandbox = Bool(True, help="Start each kernel in the sandbox of classroom.sandbox "
+                              "(SandboxedKernelManager); False runs it with the grader's rights.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.sandbox:
+            from .sandbox import SandboxedKernelManager
+
+            self.kernel_manager_class = SandboxedKernelManager
+
+    def _skipped_ids(self, resources) -> set[str]:
+        """Ids of the chapter's own code cells that no exercise needs (empty: run everything)."""
+        info = (resources or {}).get("nbgrader", {})
+        if not self.exercises_only or not self.source_dir or "notebook" not in info:
+            return set()
+        path = Path(self.source_dir) / info.get("assignment", "") / f"{info['notebook']}.ipynb"
+        if not path.exists():
+            return set()
+        import nbformat
+
+        skip = set()
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if (cell.cell_type == "code" and cell.get("id") and not meta.get("grade") and not meta.get("solution")
+                    and SETUP_TAG not in cell.metadata.get("tags", [])):
+                skip.add(cell.id)
+        return skip
 
     def preprocess(self, nb, resources=None, km=None):
+        self._skip = self._skipped_ids(resources)
         self._deadline = time.monotonic() + self.notebook_timeout
         self._out_bytes: dict[int, int] = {}
         self._flooded: set[int] = set()
@@ -93,6 +128,10 @@ class ClassroomExecute(Execute):
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type != "code" or not cell.source.strip():
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        if cell.get("id") in self._skip:  # a chapter cell no exercise needs: not run
+            cell.outputs = []
+            cell.execution_count = None
+            return cell
         if self._dead:
             cell.outputs = [error_output(*self._dead)]
             return cell
