@@ -91,6 +91,8 @@ c.ClassroomExecute.max_output_bytes = {max_output}
 # Only what the exercises need runs: their cells, cells tagged grading-setup, cells students added.
 c.ClassroomExecute.exercises_only = {exercises_only}
 c.ClassroomExecute.source_dir = {source!r}
+# The notebooks run on the workers of this Dask scheduler (classroom/cluster.py); empty: here.
+c.ClassroomExecute.scheduler = {scheduler!r}
 
 # The sandbox of each kernel (classroom/sandbox.py): limits, and the folders it must not see.
 c.ClassroomExecute.sandbox = {sandbox}
@@ -163,6 +165,8 @@ class Course:
     limits: Limits = field(default_factory=Limits)
     # Folders the sandboxed kernels must not see, besides the course folder and the repository.
     hidden: list = field(default_factory=list)
+    # Address of the Dask scheduler whose workers run the notebooks ("" : nbgrader runs them itself).
+    scheduler: str = ""
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -201,7 +205,7 @@ class Course:
         (self.root / "nbgrader_config.py").write_text(_CONFIG.format(
             repo=str(REPO_ROOT), root=str(self.root), cell_timeout=lim.cell_timeout,
             notebook_timeout=lim.notebook_timeout, max_output=lim.max_output, sandbox=lim.sandbox,
-            exercises_only=lim.exercises_only, source=str(self.root / "source"),
+            exercises_only=lim.exercises_only, source=str(self.root / "source"), scheduler=self.scheduler,
             memory_mb=lim.memory_mb, cpu_seconds=lim.cpu_seconds or lim.notebook_timeout,
             max_procs=lim.max_procs, hide=hide))
 

@@ -37,6 +37,7 @@ from pathlib import Path
 import nbformat
 
 from . import DEFAULT_ASSIGNMENT, DEFAULT_COURSE_DIR, sandbox
+from .cluster import cluster
 from .convention import ConventionError, exercise_of, points_text, to_nbgrader
 from .course import Course, Limits, RunResult
 
@@ -180,8 +181,13 @@ def _check_status(autograded: Path, grade_id: str) -> tuple[str, str]:
 
 
 def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: str | None = None,
-          jobs: int = 1, out: Path | None = None, detail: Path | None = None, echo=print) -> GradeReport:
-    """Grade every submission in ``submissions`` against ``course``; write the two CSVs."""
+          jobs: int = 1, out: Path | None = None, detail: Path | None = None, echo=print,
+          scheduler: str | None = None) -> GradeReport:
+    """Grade every submission in ``submissions`` against ``course``; write the two CSVs.
+
+    The notebooks run on the workers of a Dask cluster (:mod:`classroom.cluster`):
+    ``scheduler`` (an address), or a LocalCluster of ``jobs`` workers.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     from .nbgrader_ext import PerExerciseCsvExporter
@@ -244,8 +250,16 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
             how = "killed at the time limit" if r.killed else ("done" if r.ok else f"nbgrader failed ({r.returncode})")
             echo(f"[grade] {student}: {stem} {how} in {r.seconds:.0f} s")
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(run_student, [s for s in found if found[s]]))
+    # The gradebook work stays here; each notebook's run goes to a Dask worker.  As many
+    # notebooks are in flight as the cluster has worker threads.
+    with cluster(scheduler, jobs) as (address, threads):
+        course.scheduler = address
+        course.write_config()
+        echo(f"[grade] running the notebooks on {address} ({threads} worker threads)")
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(run_student, [s for s in found if found[s]]))
+    course.scheduler = ""
+    course.write_config()
 
     # A notebook whose process was killed or failed keeps no score from an earlier run.
     with Gradebook(db_url, "cnn-book") as gb:
@@ -320,7 +334,10 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"seconds per cell (default {lim.cell_timeout})")
     p.add_argument("--max-output", type=int, default=lim.max_output,
                    help=f"characters of output per cell (default {lim.max_output:,})")
-    p.add_argument("--jobs", type=int, default=1, help="students graded at the same time (default 1)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="Dask workers started on this machine: students graded at the same time (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run the notebooks on the workers of this Dask scheduler instead (see book/instructors.md)")
     p.add_argument("--memory", type=int, default=lim.memory_mb, metavar="MB",
                    help=f"memory per process of a submission, in MB (default {lim.memory_mb})")
     p.add_argument("--cpu-time", type=int, default=0, metavar="S",
@@ -339,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
                                                    exercises_only=not a.all_cells,
                                                    cpu_seconds=a.cpu_time, max_procs=a.max_procs))
     report = grade(a.submissions, course, quick=not a.full, data_dir=a.data_dir, jobs=a.jobs,
-                   out=a.out, detail=None)
+                   out=a.out, detail=None, scheduler=a.scheduler)
     for note in report.notes:
         print(f"[grade] note: {note}")
     total_max = sum(report.max_scores.values())

@@ -84,6 +84,10 @@ class ClassroomExecute(Execute):
                                      "student added.  False runs every cell.").tag(config=True)
     source_dir = Unicode("", help="the course's source/ folder, where the chapter's own cells are "
                                   "read (for exercises_only)").tag(config=True)
+    skip_ids = List(Unicode(), help="ids of the cells not to run (when given, instead of reading "
+                                    "source_dir)").tag(config=True)
+    scheduler = Unicode("", help="address of a Dask scheduler: run the notebook on one of its workers "
+                                 "(classroom.cluster); empty: run it here").tag(config=True)
     sandbox = Bool(True, help="Start each kernel in the sandbox of classroom.sandbox "
                               "(SandboxedKernelManager); False runs it with the grader's rights.").tag(config=True)
 
@@ -97,6 +101,8 @@ class ClassroomExecute(Execute):
     def _skipped_ids(self, resources) -> set[str]:
         """Ids of the chapter's own code cells that no exercise needs (empty: run everything)."""
         info = (resources or {}).get("nbgrader", {})
+        if self.exercises_only and self.skip_ids:
+            return set(self.skip_ids)
         if not self.exercises_only or not self.source_dir or "notebook" not in info:
             return set()
         path = Path(self.source_dir) / info.get("assignment", "") / f"{info['notebook']}.ipynb"
@@ -113,12 +119,31 @@ class ClassroomExecute(Execute):
         return skip
 
     def preprocess(self, nb, resources=None, km=None):
+        if self.scheduler:
+            return self._preprocess_remote(nb, resources), resources
         self._skip = self._skipped_ids(resources)
         self._deadline = time.monotonic() + self.notebook_timeout
         self._out_bytes: dict[int, int] = {}
         self._flooded: set[int] = set()
         self._dead: tuple[str, str] | None = None  # (error name, message) once the kernel is lost
         return super().preprocess(nb, resources, km=km)
+
+    def _preprocess_remote(self, nb, resources):
+        """Send the notebook to a Dask worker (classroom.cluster) and return it as it ran there."""
+        import os
+
+        from .cluster import KERNEL_ENV, run_remote
+
+        box = self.config.get("SandboxedKernelManager", {})
+        settings = {
+            "execute": {"timeout": self.timeout, "notebook_timeout": self.notebook_timeout,
+                        "max_output_bytes": self.max_output_bytes, "sandbox": self.sandbox,
+                        "exercises_only": self.exercises_only, "skip_ids": sorted(self._skipped_ids(resources))},
+            "sandbox": {k: box[k] for k in ("memory_mb", "cpu_seconds", "max_procs", "hide") if k in box},
+            "env": {k: os.environ[k] for k in KERNEL_ENV if k in os.environ},
+            "nbgrader": {k: v for k, v in (resources or {}).get("nbgrader", {}).items() if isinstance(v, str)},
+        }
+        return run_remote(self.scheduler, nb, settings, timeout=self.notebook_timeout + 120)
 
     def _get_timeout(self, cell):
         timeout = super()._get_timeout(cell)

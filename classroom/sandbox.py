@@ -33,6 +33,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -41,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Integer, List, Unicode
+from traitlets import Bool, Dict, Integer, List, Unicode
 
 __all__ = [
     "INSTALL_HINT",
@@ -82,8 +83,6 @@ def bwrap_path() -> str | None:
 
 def require() -> str:
     """The path of bwrap, after checking that it can make a sandbox here; else SandboxUnavailable."""
-    import subprocess
-
     if not sys.platform.startswith("linux"):
         raise SandboxUnavailable(INSTALL_HINT)
     path = bwrap_path()
@@ -239,10 +238,11 @@ class SandboxSpec:
     def bwrap_args(self, bwrap: str, workdir: Path, kerneldir: Path) -> list[str]:
         """bwrap's arguments, up to and including the ``--`` before the kernel command."""
         tmp = Path(tempfile.gettempdir()).resolve()
-        hidden = _outermost({_real(p) for p in self.hide if p} | {tmp} - {Path("/")})
-        hidden = [p for p in hidden if p.is_dir() and not _inside(p, Path("/tmp"))]
+        hidden = _outermost(({_real(p) for p in self.hide if p} | {tmp}) - {Path("/")})
+        hidden = [p for p in hidden if p.is_dir() and not _inside(p, Path("/tmp"))]  # /tmp: private anyway
         shown = sorted({_real(p) for p in self.show if p and Path(p).exists()})
-        shown = [p for p in shown if any(_inside(p, h) for h in hidden)]  # the others are visible anyway
+        # The others are visible anyway.
+        shown = [p for p in shown if any(_inside(p, h) for h in [*hidden, Path("/tmp")])]
         args = [bwrap, "--unshare-all", "--die-with-parent", "--cap-drop", "ALL",
                 "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                 "--size", str(self.tmp_mb << 20), "--tmpfs", "/tmp", "--dir", "/tmp/home"]
@@ -311,13 +311,14 @@ class SandboxedKernelManager(AsyncKernelManager):
     show = List(Unicode(), help="folders shown read-only even inside hidden ones").tag(config=True)
     data_dir = Unicode("", help="the data folder, shown read-only").tag(config=True)
     keep_env = Bool(False, help="pass the grader's whole environment to the kernel").tag(config=True)
+    extra_env = Dict(help="variables set for the kernel (a Dask task's settings)").tag(config=True)
 
     _sandbox_root: Path | None = None
     _cgroup: Path | None = None
 
     def _spec(self) -> SandboxSpec:
         return SandboxSpec(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, max_procs=self.max_procs,
-                           hide=[*self.hide, os.path.expanduser("~")],
+                           hide=[*self.hide, os.path.expanduser("~"), str(Path(__file__).resolve().parent.parent)],
                            show=[*self.show, *default_show(self.data_dir or os.environ.get("CNNLIB_DATA_DIR"))])
 
     async def _async_pre_start_kernel(self, **kw):
@@ -331,6 +332,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = str(kerneldir / "kernel.json")
         self.ip = str(kerneldir / "k")
         kw["cwd"] = str(workdir)
+        kw.setdefault("stdout", subprocess.DEVNULL)  # the kernel's banner; its errors still go to stderr
         try:
             kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
         except BaseException:
@@ -339,6 +341,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         env = kw.get("env") or dict(os.environ)
         if not self.keep_env:
             env = {k: v for k, v in env.items() if k in _ENV_KEEP or k.startswith(_ENV_KEEP_PREFIXES)}
+        env.update(self.extra_env)
         env.update(HOME="/tmp/home", TMPDIR="/tmp", IPYTHONDIR="/tmp/home/.ipython",
                    MPLCONFIGDIR="/tmp/home/.matplotlib", JUPYTER_RUNTIME_DIR=str(kerneldir))
         env.setdefault("PATH", os.defpath)
