@@ -21,6 +21,12 @@ They are a thin layer over `nbgrader <https://nbgrader.readthedocs.io>`_:
   edition, and the per-exercise CSV export.
 * :mod:`classroom.leaks` checks that no solution text reached the student
   edition (the student edition command runs it on its own output).
+* :mod:`classroom.sandbox` starts each kernel in a bubblewrap sandbox (no
+  network, the course folder invisible, limits set by :mod:`classroom.limits`).
+* :mod:`classroom.setup_cells` finds the cells the exercises need (the
+  ``grading-setup`` tag): grading runs only those and the exercises.
+* :mod:`classroom.cluster` runs the notebooks on Dask workers (a LocalCluster,
+  or ``--scheduler`` for a cluster); the gradebook stays with the grader.
 
 The instructor's guide is ``book/instructors.md``.
 """

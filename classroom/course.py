@@ -88,6 +88,18 @@ c.ExportApp.plugin_class = "classroom.nbgrader_ext.PerExerciseCsvExporter"
 c.ClassroomExecute.timeout = {cell_timeout}
 c.ClassroomExecute.notebook_timeout = {notebook_timeout}
 c.ClassroomExecute.max_output_bytes = {max_output}
+# Only what the exercises need runs: their cells, cells tagged grading-setup, cells students added.
+c.ClassroomExecute.exercises_only = {exercises_only}
+c.ClassroomExecute.source_dir = {source!r}
+# The notebooks run on the workers of this Dask scheduler (classroom/cluster.py); empty: here.
+c.ClassroomExecute.scheduler = {scheduler!r}
+
+# The sandbox of each kernel (classroom/sandbox.py): limits, and the folders it must not see.
+c.ClassroomExecute.sandbox = {sandbox}
+c.SandboxedKernelManager.memory_mb = {memory_mb}
+c.SandboxedKernelManager.cpu_seconds = {cpu_seconds}
+c.SandboxedKernelManager.max_procs = {max_procs}
+c.SandboxedKernelManager.hide = {hide!r}
 '''
 
 
@@ -98,11 +110,16 @@ def default_notebooks() -> list[Path]:
 
 @dataclass
 class Limits:
-    """Per-cell and per-notebook time limits (s) and the output limit (characters per cell)."""
+    """Time limits (s), the output limit (characters per cell) and the sandbox's limits."""
 
     cell_timeout: int = 600
     notebook_timeout: int = 1800
     max_output: int = 1_000_000
+    sandbox: bool = True
+    exercises_only: bool = True  # False: run every cell of the chapter, not only what the exercises need
+    memory_mb: int = 4096  # per process of the sandbox
+    cpu_seconds: int = 0  # per process of the sandbox; 0: the notebook's time limit
+    max_procs: int = 256  # processes and threads of the sandbox
     # Seconds allowed beyond notebook_timeout for nbgrader itself before the
     # whole process group (kernel included) is killed.
     grace: int = 120
@@ -146,6 +163,10 @@ class Course:
     root: Path
     assignment: str = "cnn-book"
     limits: Limits = field(default_factory=Limits)
+    # Folders the sandboxed kernels must not see, besides the course folder and the repository.
+    hidden: list = field(default_factory=list)
+    # Address of the Dask scheduler whose workers run the notebooks ("" : nbgrader runs them itself).
+    scheduler: str = ""
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -179,9 +200,14 @@ class Course:
     # -- nbgrader ------------------------------------------------------------
     def write_config(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
+        lim = self.limits
+        hide = [str(p) for p in [self.root, REPO_ROOT, *self.hidden]]
         (self.root / "nbgrader_config.py").write_text(_CONFIG.format(
-            repo=str(REPO_ROOT), root=str(self.root), cell_timeout=self.limits.cell_timeout,
-            notebook_timeout=self.limits.notebook_timeout, max_output=self.limits.max_output))
+            repo=str(REPO_ROOT), root=str(self.root), cell_timeout=lim.cell_timeout,
+            notebook_timeout=lim.notebook_timeout, max_output=lim.max_output, sandbox=lim.sandbox,
+            exercises_only=lim.exercises_only, source=str(self.root / "source"), scheduler=self.scheduler,
+            memory_mb=lim.memory_mb, cpu_seconds=lim.cpu_seconds or lim.notebook_timeout,
+            max_procs=lim.max_procs, hide=hide))
 
     def env(self, extra: dict | None = None) -> dict:
         env = dict(os.environ)

@@ -36,7 +36,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import DEFAULT_ASSIGNMENT, DEFAULT_COURSE_DIR
+from . import DEFAULT_ASSIGNMENT, DEFAULT_COURSE_DIR, sandbox
+from .cluster import cluster
 from .convention import ConventionError, exercise_of, points_text, to_nbgrader
 from .course import Course, Limits, RunResult
 
@@ -180,8 +181,13 @@ def _check_status(autograded: Path, grade_id: str) -> tuple[str, str]:
 
 
 def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: str | None = None,
-          jobs: int = 1, out: Path | None = None, detail: Path | None = None, echo=print) -> GradeReport:
-    """Grade every submission in ``submissions`` against ``course``; write the two CSVs."""
+          jobs: int = 1, out: Path | None = None, detail: Path | None = None, echo=print,
+          scheduler: str | None = None) -> GradeReport:
+    """Grade every submission in ``submissions`` against ``course``; write the two CSVs.
+
+    The notebooks run on the workers of a Dask cluster (:mod:`classroom.cluster`):
+    ``scheduler`` (an address), or a LocalCluster of ``jobs`` workers.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     from .nbgrader_ext import PerExerciseCsvExporter
@@ -192,6 +198,17 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
                          "first (grading uses the checks it stores there).")
     if not submissions.is_dir():
         raise SystemExit(f"{submissions} is not a folder of submissions.")
+    if course.limits.sandbox:
+        try:
+            sandbox.require()
+        except sandbox.SandboxUnavailable as exc:
+            raise SystemExit(f"error: {exc}") from None
+        if sandbox.process_limit_method() is None:
+            echo("[grade] warning: running as root without a writable pids cgroup: the sandbox cannot "
+                 "limit the number of processes (Linux does not apply RLIMIT_NPROC to root). Grade as an "
+                 "ordinary user.")
+    # The sandboxed kernels see neither the course folder, nor the repository, nor the submissions.
+    course.hidden = [str(submissions.resolve())]
     stems = course.notebook_names()
     found, notes = discover(submissions, stems)
     if not found:
@@ -233,8 +250,16 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
             how = "killed at the time limit" if r.killed else ("done" if r.ok else f"nbgrader failed ({r.returncode})")
             echo(f"[grade] {student}: {stem} {how} in {r.seconds:.0f} s")
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(run_student, [s for s in found if found[s]]))
+    # The gradebook work stays here; each notebook's run goes to a Dask worker.  As many
+    # notebooks are in flight as the cluster has worker threads.
+    with cluster(scheduler, jobs) as (address, threads):
+        course.scheduler = address
+        course.write_config()
+        echo(f"[grade] running the notebooks on {address} ({threads} worker threads)")
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(run_student, [s for s in found if found[s]]))
+    course.scheduler = ""
+    course.write_config()
 
     # A notebook whose process was killed or failed keeps no score from an earlier run.
     with Gradebook(db_url, "cnn-book") as gb:
@@ -309,12 +334,29 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"seconds per cell (default {lim.cell_timeout})")
     p.add_argument("--max-output", type=int, default=lim.max_output,
                    help=f"characters of output per cell (default {lim.max_output:,})")
-    p.add_argument("--jobs", type=int, default=1, help="students graded at the same time (default 1)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="Dask workers started on this machine: students graded at the same time (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run the notebooks on the workers of this Dask scheduler instead (see book/instructors.md)")
+    p.add_argument("--memory", type=int, default=lim.memory_mb, metavar="MB",
+                   help=f"memory per process of a submission, in MB (default {lim.memory_mb})")
+    p.add_argument("--cpu-time", type=int, default=0, metavar="S",
+                   help="CPU seconds per process of a submission (default: the --timeout)")
+    p.add_argument("--max-procs", type=int, default=lim.max_procs, metavar="N",
+                   help=f"processes and threads a submission may run (default {lim.max_procs})")
+    p.add_argument("--all-cells", action="store_true",
+                   help="run every cell of each chapter, not only what the exercises need (slower)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run the submissions with your own rights, without the bubblewrap sandbox "
+                        "(unprotected: see book/instructors.md)")
     a = p.parse_args(argv)
     course = Course(a.course, a.assignment, Limits(cell_timeout=min(a.cell_timeout, a.timeout),
-                                                   notebook_timeout=a.timeout, max_output=a.max_output))
+                                                   notebook_timeout=a.timeout, max_output=a.max_output,
+                                                   sandbox=not a.no_sandbox, memory_mb=a.memory,
+                                                   exercises_only=not a.all_cells,
+                                                   cpu_seconds=a.cpu_time, max_procs=a.max_procs))
     report = grade(a.submissions, course, quick=not a.full, data_dir=a.data_dir, jobs=a.jobs,
-                   out=a.out, detail=None)
+                   out=a.out, detail=None, scheduler=a.scheduler)
     for note in report.notes:
         print(f"[grade] note: {note}")
     total_max = sum(report.max_scores.values())

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -31,9 +32,10 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from .convention import SEP, exercise_of, points_text
+from .setup_cells import TAG as SETUP_TAG
 
 __all__ = [
     "ClassroomExecute",
@@ -77,13 +79,71 @@ class ClassroomExecute(Execute):
     max_output_bytes = Integer(
         1_000_000, help="Characters of output a cell may produce; beyond it the output is "
                         "dropped and the cell gets an error output.").tag(config=True)
+    exercises_only = Bool(True, help="Run only the cells the exercises need: their solution and check "
+                                     "cells, the chapter's cells tagged 'grading-setup', and cells the "
+                                     "student added.  False runs every cell.").tag(config=True)
+    source_dir = Unicode("", help="the course's source/ folder, where the chapter's own cells are "
+                                  "read (for exercises_only)").tag(config=True)
+    skip_ids = List(Unicode(), help="ids of the cells not to run (when given, instead of reading "
+                                    "source_dir)").tag(config=True)
+    scheduler = Unicode("", help="address of a Dask scheduler: run the notebook on one of its workers "
+                                 "(classroom.cluster); empty: run it here").tag(config=True)
+    sandbox = Bool(True, help="Start each kernel in the sandbox of classroom.sandbox "
+                              "(SandboxedKernelManager); False runs it with the grader's rights.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.sandbox:
+            from .sandbox import SandboxedKernelManager
+
+            self.kernel_manager_class = SandboxedKernelManager
+
+    def _skipped_ids(self, resources) -> set[str]:
+        """Ids of the chapter's own code cells that no exercise needs (empty: run everything)."""
+        info = (resources or {}).get("nbgrader", {})
+        if self.exercises_only and self.skip_ids:
+            return set(self.skip_ids)
+        if not self.exercises_only or not self.source_dir or "notebook" not in info:
+            return set()
+        path = Path(self.source_dir) / info.get("assignment", "") / f"{info['notebook']}.ipynb"
+        if not path.exists():
+            return set()
+        import nbformat
+
+        skip = set()
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if (cell.cell_type == "code" and cell.get("id") and not meta.get("grade") and not meta.get("solution")
+                    and SETUP_TAG not in cell.metadata.get("tags", [])):
+                skip.add(cell.id)
+        return skip
 
     def preprocess(self, nb, resources=None, km=None):
+        if self.scheduler:
+            return self._preprocess_remote(nb, resources), resources
+        self._skip = self._skipped_ids(resources)
         self._deadline = time.monotonic() + self.notebook_timeout
         self._out_bytes: dict[int, int] = {}
         self._flooded: set[int] = set()
         self._dead: tuple[str, str] | None = None  # (error name, message) once the kernel is lost
         return super().preprocess(nb, resources, km=km)
+
+    def _preprocess_remote(self, nb, resources):
+        """Send the notebook to a Dask worker (classroom.cluster) and return it as it ran there."""
+        import os
+
+        from .cluster import KERNEL_ENV, run_remote
+
+        box = self.config.get("SandboxedKernelManager", {})
+        settings = {
+            "execute": {"timeout": self.timeout, "notebook_timeout": self.notebook_timeout,
+                        "max_output_bytes": self.max_output_bytes, "sandbox": self.sandbox,
+                        "exercises_only": self.exercises_only, "skip_ids": sorted(self._skipped_ids(resources))},
+            "sandbox": {k: box[k] for k in ("memory_mb", "cpu_seconds", "max_procs", "hide") if k in box},
+            "env": {k: os.environ[k] for k in KERNEL_ENV if k in os.environ},
+            "nbgrader": {k: v for k, v in (resources or {}).get("nbgrader", {}).items() if isinstance(v, str)},
+        }
+        return run_remote(self.scheduler, nb, settings, timeout=self.notebook_timeout + 120)
 
     def _get_timeout(self, cell):
         timeout = super()._get_timeout(cell)
@@ -93,6 +153,10 @@ class ClassroomExecute(Execute):
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type != "code" or not cell.source.strip():
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        if cell.get("id") in self._skip:  # a chapter cell no exercise needs: not run
+            cell.outputs = []
+            cell.execution_count = None
+            return cell
         if self._dead:
             cell.outputs = [error_output(*self._dead)]
             return cell

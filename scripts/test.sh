@@ -13,6 +13,13 @@ if ! command -v chromium >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# Grading runs every submission in a bubblewrap sandbox (classroom/sandbox.py);
+# the grading tests need it.  Installed the same way.
+if ! command -v bwrap >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  echo "[test] installing bubblewrap for the grading sandbox"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null
+fi
+
 echo "[test] building the book (strict)"
 bash scripts/fetch_assets.sh
 rm -rf _build/html _build/.doctrees

@@ -58,6 +58,13 @@ def _submission(student_nb, answers: dict[str, str]):
     return nb
 
 
+def _with_own_cell(nb, label, code):
+    """``nb`` with a code cell of the student's own just before the solution cell of ``label``."""
+    i = nb.cells.index(_solution_cell(nb, label))
+    nb.cells.insert(i, nbformat.v4.new_code_cell(code))
+    return nb
+
+
 # ---------------------------------------------------------------------------
 # Conventions, discovery, process control: no notebook runs
 # ---------------------------------------------------------------------------
@@ -196,6 +203,9 @@ def fixture_grades(fixture_course, student_edition, tmp_path_factory):
             "ch98-ex-why": solutions["ch98-ex-why"],
             "ch98-ex-fit": solutions["ch98-ex-fit"],
         }),
+        # a helper in a cell of the student's own, used by the solution: run, though untagged
+        "helper": _with_own_cell(_submission(student_edition, {
+            "ch98-ex-size": "side = my_side()\n"}), "ch98-ex-size", "def my_side():\n    return 32\n"),
         "crasher": _submission(student_edition, {
             "ch98-ex-size": solutions["ch98-ex-size"],
             "ch98-ex-relu": solutions["ch98-ex-relu"],
@@ -329,9 +339,30 @@ def test_notebook_time_limit(fixture_grades, fixture_course):
     assert {_status(fixture_grades, "slow", label) for label, score in zip(LABELS, scores) if not score} <= {
         "time limit of a cell", "time limit of the notebook"}
     graded = nbformat.read(fixture_course.autograded_dir("slow") / FIXTURE.name, as_version=4)
-    last = [c for c in graded.cells if c.cell_type == "code"][-1]
+    last = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("solution")][-1]
     assert [o.get("ename") for o in last.outputs] == ["NotebookTimeLimit"]
     assert fixture_grades.runs[("slow", FIXTURE.stem)].seconds < LIMITS.notebook_timeout + LIMITS.grace
+
+
+def test_grading_runs_only_what_the_exercises_need(fixture_grades, fixture_course):
+    graded = nbformat.read(fixture_course.autograded_dir("solution") / FIXTURE.name, as_version=4)
+    by_id = {c.get("id"): c for c in graded.cells}
+    assert by_id["body-not-graded"].outputs == []  # a chapter cell no exercise needs
+    assert all(c.outputs for c in graded.cells if "grading-setup" in c.metadata.get("tags", []))
+    assert all("BODY CELL RAN" not in json.dumps(c.get("outputs", [])) for c in graded.cells)
+
+
+def test_a_cell_the_student_added_is_run(fixture_grades):
+    assert _scores(fixture_grades, "helper")[0] == 1
+
+
+@pytest.mark.parametrize("notebook", [*CHAPTERS, FIXTURE], ids=[p.stem for p in [*CHAPTERS, FIXTURE]])
+def test_grading_setup_tags_cover_what_the_exercises_use(notebook):
+    from classroom.setup_cells import tag_notebook
+
+    missing, _ = tag_notebook(notebook)
+    assert not missing, (f"{notebook.name}: cells {missing} define names the exercises use; tag them "
+                         "'grading-setup' (python -m classroom.setup_cells --write)")
 
 
 def test_unreadable_notebook_scores_zero(fixture_grades):
