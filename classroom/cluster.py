@@ -39,11 +39,23 @@ def cluster(scheduler: str | None, workers: int):
     Without ``scheduler``, a LocalCluster of ``workers`` single-threaded worker
     processes is started here and closed afterwards.
     """
-    from distributed import Client, LocalCluster
 
     repo = str(Path(__file__).resolve().parent.parent)
-    if repo not in os.environ.get("PYTHONPATH", "").split(os.pathsep):  # the workers import classroom
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))
+    saved = os.environ.get("PYTHONPATH")
+    if repo not in (saved or "").split(os.pathsep):  # the workers import classroom
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [repo, saved]))
+    try:
+        yield from _cluster(scheduler, workers)
+    finally:  # leave this process's environment as it was (later subprocesses must not inherit it)
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def _cluster(scheduler, workers):
+    from distributed import Client, LocalCluster
+
     if scheduler:
         with Client(scheduler, timeout="30s") as client:
             threads = sum(client.nthreads().values())

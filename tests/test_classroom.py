@@ -340,7 +340,10 @@ def test_notebook_time_limit(fixture_grades, fixture_course):
         "time limit of a cell", "time limit of the notebook"}
     graded = nbformat.read(fixture_course.autograded_dir("slow") / FIXTURE.name, as_version=4)
     last = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("solution")][-1]
-    assert [o.get("ename") for o in last.outputs] == ["NotebookTimeLimit"]
+    # Which limit strikes the last cell first depends on the machine's speed: the
+    # notebook's (NotebookTimeLimit) or the cell's (the kernel is interrupted).
+    errors = [o.get("ename") for o in last.outputs if o.get("output_type") == "error"]
+    assert errors and set(errors) <= {"NotebookTimeLimit", "CellTimeoutError", "KeyboardInterrupt"}, errors
     assert fixture_grades.runs[("slow", FIXTURE.stem)].seconds < LIMITS.notebook_timeout + LIMITS.grace
 
 
