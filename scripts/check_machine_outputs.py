@@ -138,13 +138,19 @@ def problems_in(path: Path) -> list[str]:
     return found
 
 
-def main(argv: list[str]) -> int:
+def report(argv: list[str], problems_in, what: str) -> int:
+    """Check the notebooks named in ``argv`` (default: all of them) with ``problems_in``;
+    print each problem and a count of ``what``; exit status 1 if any."""
     paths = [Path(a) for a in argv] or sorted(Path(__file__).resolve().parent.parent.glob("notebooks/*.ipynb"))
     problems = [p for path in paths for p in problems_in(path)]
     for p in problems:
         print(p)
-    print(f"{len(paths)} notebook(s) checked, {len(problems)} cell(s) with machine-dependent compared output.")
+    print(f"{len(paths)} notebook(s) checked, {len(problems)} {what}.")
     return 1 if problems else 0
+
+
+def main(argv: list[str]) -> int:
+    return report(argv, problems_in, "cell(s) with machine-dependent compared output")
 
 
 if __name__ == "__main__":

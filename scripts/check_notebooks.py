@@ -60,12 +60,7 @@ def problems_in(path: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted(Path(__file__).resolve().parent.parent.glob("notebooks/*.ipynb"))
-    problems = [p for path in paths for p in problems_in(path)]
-    for p in problems:
-        print(p)
-    print(f"{len(paths)} notebook(s) checked, {len(problems)} problem(s).")
-    return 1 if problems else 0
+    return check_machine_outputs.report(argv, problems_in, "problem(s)")
 
 
 if __name__ == "__main__":

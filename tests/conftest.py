@@ -5,8 +5,13 @@ silenced first).  Hypothesis runs derandomised, so CI sees the same examples
 on every run; set HYPOTHESIS_PROFILE=thorough for a longer local sweep.
 """
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -73,3 +78,36 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+# --- the built site ----------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
+
+
+def require_built_site(site: Path = SITE) -> None:
+    """Skip (fail on CI, where scripts/test.sh builds it first) when the book is not built."""
+    if not (site / "index.html").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"no built site at {site}: scripts/test.sh builds it before the tests")
+        pytest.skip(f"no built site at {site}: run bash scripts/build-book.sh first")
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """A quiet static HTTP server for ``directory`` on 127.0.0.1; yields its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

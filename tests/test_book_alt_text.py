@@ -11,15 +11,15 @@ text is set in each figure cell's metadata:
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import SITE, require_built_site
+
 ROOT = Path(__file__).resolve().parents[1]
-SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts))
 
@@ -85,10 +85,7 @@ def test_bad_alt_text_fails(bad):
 
 
 def test_every_content_image_is_described():
-    if not (SITE / "index.html").is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"no built site at {SITE}: scripts/test.sh builds it before the tests")
-        pytest.skip(f"no built site at {SITE}: run bash scripts/build-book.sh first")
+    require_built_site(SITE)
     failures, count = [], 0
     for page in PAGES:
         for img in content_images(page):

@@ -2,18 +2,18 @@
 from the chapters' results records, never typed."""
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import SITE, require_built_site
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from front_door import chapter_seconds, minutes  # noqa: E402
 
-SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
 RECORDS = sorted((ROOT / "notebooks" / "results").glob("ch[0-9][0-9].json"))
 
 
@@ -38,10 +38,7 @@ def test_minutes():
 
 def test_the_intro_page_shows_each_chapters_recorded_time():
     page = SITE / "book" / "intro.html"
-    if not page.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"no built site at {SITE}: scripts/test.sh builds it first")
-        pytest.skip(f"no built site at {SITE}")
+    require_built_site(SITE)
     html = page.read_text(encoding="utf-8")
     table = re.search(r'<table class="[^"]*chapter-runs.*?</table>', html, re.S)
     assert table, "the intro page has no chapter-runs table"

@@ -5,7 +5,6 @@ launch buttons of the built site."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -13,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SITE, require_built_site
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import sync_install_cell as sic  # noqa: E402
 
-SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
 REPO = sic.repository_url().removeprefix("https://github.com/")            # owner/name
 COLAB = re.compile(r"https://colab\.research\.google\.com/github/([^/\s\"')]+/[^/\s\"')]+)/blob/"
                    r"([^/\s\"')]+)/([^\s\"')?#]+)")
@@ -76,10 +76,7 @@ def test_book_pages():
 
 def test_the_built_sites_launch_buttons():
     pages = sorted((SITE / "notebooks").glob("*.html"))
-    if not pages:
-        if os.environ.get("CI"):
-            pytest.fail(f"no built site at {SITE}: scripts/test.sh builds it first")
-        pytest.skip(f"no built site at {SITE}")
+    require_built_site(SITE)
     for page in pages:
         links = launch_links(page.read_text(encoding="utf-8"))
         check(f"_build/html/notebooks/{page.name}", links)

@@ -10,20 +10,15 @@ set, else to a pytest temporary folder.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.conftest import browser_skip_reason
+from tests.conftest import ROOT, SITE, browser_skip_reason, require_built_site, serve
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts))
 
@@ -60,20 +55,8 @@ def explorers_page(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     (root / "index.html").write_text(page(*built.values(), title="Explorers"), encoding="utf-8")
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_address[1]}/index.html", "built": built,
-               "images": images}
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve(root) as url:
+        yield {"url": url + "index.html", "built": built, "images": images}
 
 
 @pytest.fixture(scope="session")
@@ -121,24 +104,9 @@ def watch(browser, explorers_page):
 @pytest.fixture(scope="session")
 def site():
     """The built book (``$CNNBOOK_SITE``, default ``_build/html``), served on 127.0.0.1."""
-    if not (SITE / "index.html").is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"no built site at {SITE}: scripts/test.sh builds it before the tests")
-        pytest.skip(f"no built site at {SITE}: run bash scripts/build-book.sh first")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    require_built_site()
+    with serve(SITE) as url:
+        yield url
 
 
 def redirect_target(page_path):
