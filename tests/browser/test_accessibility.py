@@ -29,13 +29,6 @@ MODES = ["light", "dark"]
 # Jupyter Book's index.html only redirects to the first page, which is checked on its own.
 CHECKED = [p for p in PAGES if not redirect_target(p)] or ["book/intro.html"]
 
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: (n.failureSummary || '').slice(0, 300)}))}));
-}"""
-
 READY = """() => [...document.querySelectorAll('.cnnx')].every(e => e.dataset.cnnxReady === '1')"""
 MATH_DONE = """() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true
   : MathJax.startup.promise.then(() => true)"""
@@ -68,21 +61,43 @@ def report(violations) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("width_name", list(WIDTHS))
+START_AXE = """(tags) => {
+  window.__axeViolations = axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    .then(result => result.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: (n.failureSummary || '').slice(0, 300)}))})));
+  return true;
+}"""
+
+
 @pytest.mark.parametrize("page_path", CHECKED)
-def test_no_wcag_a_or_aa_violations(browser, site, screenshot_dir, page_path, width_name, mode):
-    context, page = open_page(browser, site + page_path, WIDTHS[width_name], mode)
+def test_no_wcag_a_or_aa_violations(browser, site, screenshot_dir, page_path):
+    """axe-core at both widths in both modes.  The four views of a page are
+    opened together and axe runs in all four at once: each page of the browser
+    has its own renderer process, so on a machine with several cores the
+    checks run side by side (a long chapter takes about 15 s of axe alone)."""
+    views = {}
     try:
-        page.add_script_tag(content=axe_source())
-        violations = page.evaluate(RUN_AXE, WCAG_TAGS)
-        if mode == "dark" and os.environ.get("CNNX_SCREENSHOTS"):
-            # full-page shots of long chapters are slow: only when someone will look at them
-            shot = Path(screenshot_dir) / f"{page_path.replace('/', '__').removesuffix('.html')}-{width_name}-dark.png"
-            page.screenshot(path=str(shot), full_page=True)
-        assert violations == [], f"axe-core on {page_path} ({width_name}, {mode}):\n{report(violations)}"
+        for width_name, width in WIDTHS.items():
+            for mode in MODES:
+                context, page = open_page(browser, site + page_path, width, mode)
+                views[width_name, mode] = (context, page)
+                page.add_script_tag(content=axe_source())
+                page.evaluate(START_AXE, WCAG_TAGS)
+        failures = []
+        for (width_name, mode), (context, page) in views.items():
+            violations = page.evaluate("() => window.__axeViolations")
+            assert isinstance(violations, list), f"axe-core did not run on {page_path} ({width_name}, {mode})"
+            if mode == "dark" and os.environ.get("CNNX_SCREENSHOTS"):
+                # full-page shots of long chapters are slow: only when someone will look at them
+                name = page_path.replace("/", "__").removesuffix(".html")
+                page.screenshot(path=str(Path(screenshot_dir) / f"{name}-{width_name}-dark.png"), full_page=True)
+            if violations:
+                failures.append(f"axe-core on {page_path} ({width_name}, {mode}):\n{report(violations)}")
+        assert failures == [], "\n".join(failures)
     finally:
-        context.close()
+        for context, _ in views.values():
+            context.close()
 
 
 ASSISTIVE_MML = """() => [...document.querySelectorAll('mjx-container')].map(c => {
