@@ -48,6 +48,9 @@ from .conv import (
 from .gradcheck import numerical_gradient, relative_error
 from .layers import (
     DenseCache,
+    ReluCache,
+    SigmoidCache,
+    TanhCache,
     binary_cross_entropy,
     dense_backward,
     dense_forward,
@@ -62,8 +65,7 @@ from .layers import (
     tanh_forward,
 )
 from .pool import (
-    AvgPoolCache,
-    MaxPoolCache,
+    PoolCache,
     avg_pool2d_backward,
     avg_pool2d_forward,
     distribute_value,
@@ -112,12 +114,14 @@ __all__ = [
     "avg_pool2d_backward",
     "max_mask",
     "distribute_value",
-    "MaxPoolCache",
-    "AvgPoolCache",
+    "PoolCache",
     # layers
     "dense_forward",
     "dense_backward",
     "DenseCache",
+    "ReluCache",
+    "TanhCache",
+    "SigmoidCache",
     "relu_forward",
     "relu_backward",
     "tanh_forward",
