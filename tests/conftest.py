@@ -10,6 +10,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -42,6 +43,20 @@ def tf():
 
         return tensorflow
     return pytest.importorskip("tensorflow")
+
+
+def wait_for(condition, *, timeout: float = 30.0, what: str = "the condition"):
+    """Wait until ``condition()`` is true (polling), instead of sleeping a fixed time.
+
+    Fails the test, naming ``what``, if it is still false after ``timeout``
+    seconds: a generous bound that only a broken program reaches, so that a
+    busy machine never fails a test that is right.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout:g} s for {what}")
+        time.sleep(0.02)
 
 
 # --- the browser -------------------------------------------------------------------------------
