@@ -39,13 +39,15 @@ One name per idea, everywhere in the library (and in the chapters):
                     ``ksize``, Keras's ``pool_size``)
 ``n``, ``f``        one axis of the size formulas of :mod:`cnnlib.shapes`:
                     input size and filter (or window) size, as chapter 1's
-                    N, F, S, P
+                    N, F, S, P (in :mod:`cnnlib.gradcheck` ``f`` is the
+                    function whose gradient is taken, as in cs231n)
 ``KH``, ``KW``      a filter's or window's height and width in array shapes
                     (``kh``, ``kw`` in code)
 ``C_in``, ``C_out`` channels in and out (``c_in``, ``c_out`` in code);
                     ``C_out`` is also the number of filters
 ``k``               an *index* over filters or classes, never a count
 ``N``, ``D``, ``M`` batch size, inputs and outputs of a dense layer
+``K``               number of classes (``num_classes`` in code)
 ``Ho``, ``Wo``      output height and width
 ``pads``            the zeros actually added, ((top, bottom), (left, right))
 ==================  ==========================================================

@@ -218,8 +218,8 @@ def softmax_cross_entropy(logits, labels):
     2000.0
     """
     z = float_array("logits", logits, 2, "(N, K)")
-    n, k = z.shape
-    y = _targets(labels, n, k)
+    n, num_classes = z.shape
+    y = _targets(labels, n, num_classes)
     shifted = z - z.max(axis=1, keepdims=True)
     log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     log_p = shifted - log_norm
@@ -227,19 +227,19 @@ def softmax_cross_entropy(logits, labels):
     return loss, (np.exp(log_p) - y) / n
 
 
-def _targets(labels, n, k):
+def _targets(labels, n, num_classes):
     y = np.asarray(labels)
     if y.ndim == 1:
         if not np.issubdtype(y.dtype, np.integer):
             raise TypeError(f"`labels` of shape (N,) must hold integer class indices; got dtype {y.dtype}.")
         check_shape("labels", y, (n,))
-        if y.size and (y.min() < 0 or y.max() >= k):
-            raise ValueError(f"`labels` must lie in [0, {k}); got values from {y.min()} to {y.max()}.")
-        out = np.zeros((n, k))
+        if y.size and (y.min() < 0 or y.max() >= num_classes):
+            raise ValueError(f"`labels` must lie in [0, {num_classes}); got values from {y.min()} to {y.max()}.")
+        out = np.zeros((n, num_classes))
         out[np.arange(n), y] = 1.0
         return out
     y = float_array("labels", y, 2, "(N, K) one-hot")
-    check_shape("labels", y, (n, k))
+    check_shape("labels", y, (n, num_classes))
     return y
 
 

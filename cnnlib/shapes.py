@@ -339,24 +339,24 @@ def layer_summary(input_shape: Sequence[int], layers: Sequence, *, bytes_per_val
     for i, layer in enumerate(layers):
         if isinstance(layer, Conv):
             _need_3d(shape, i, "Conv")
-            fh, fw = int_pair(f"layers[{i}].size", layer.size)
+            kh, kw = int_pair(f"layers[{i}].size", layer.size)
             sh, sw = int_pair(f"layers[{i}].stride", layer.stride)
             shape = (
-                conv_output_size(shape[0], fh, sh, _axis_pad(layer.padding, 0)),
-                conv_output_size(shape[1], fw, sw, _axis_pad(layer.padding, 1)),
+                conv_output_size(shape[0], kh, sh, _axis_pad(layer.padding, 0)),
+                conv_output_size(shape[1], kw, sw, _axis_pad(layer.padding, 1)),
                 positive_int(f"layers[{i}].filters", layer.filters),
             )
-            params = fh * fw * rows[-1].output_shape[2] * layer.filters + (layer.filters if layer.bias else 0)
+            params = kh * kw * rows[-1].output_shape[2] * layer.filters + (layer.filters if layer.bias else 0)
             name = auto_name("conv", layer.name)
         elif isinstance(layer, Pool):
             _need_3d(shape, i, "Pool")
             if layer.kind not in ("max", "avg"):
                 raise ValueError(f"`layers[{i}].kind` must be 'max' or 'avg'; got {layer.kind!r}.")
-            fh, fw = int_pair(f"layers[{i}].size", layer.size)
-            sh, sw = (fh, fw) if layer.stride is None else int_pair(f"layers[{i}].stride", layer.stride)
+            kh, kw = int_pair(f"layers[{i}].size", layer.size)
+            sh, sw = (kh, kw) if layer.stride is None else int_pair(f"layers[{i}].stride", layer.stride)
             shape = (
-                pool_output_size(shape[0], fh, stride=sh, padding=_axis_pad(layer.padding, 0)),
-                pool_output_size(shape[1], fw, stride=sw, padding=_axis_pad(layer.padding, 1)),
+                pool_output_size(shape[0], kh, stride=sh, padding=_axis_pad(layer.padding, 0)),
+                pool_output_size(shape[1], kw, stride=sw, padding=_axis_pad(layer.padding, 1)),
                 shape[2],
             )
             params = 0
