@@ -51,8 +51,9 @@ class PoolCache(NamedTuple):
     counts: np.ndarray
     """Number of real (unpadded) cells in each window, shape (Ho, Wo)."""
     argmax: Optional[np.ndarray]
-    """Max pooling: index (row-major within the window, ``p * KW + q``) of each
-    window's first maximum, shape (N, Ho, Wo, C); ``None`` for average pooling."""
+    """For max pooling, the index (row-major within the window, ``p * KW + q``) of
+    each window's first maximum, shape (N, Ho, Wo, C), computed once by the
+    forward pass; ``None`` for average pooling."""
 
 
 def _prepare(x, size, stride, padding):

@@ -118,7 +118,7 @@ def pool_output_size(n: int, size: int, *, stride: int | None = None, padding: U
     """Spatial output size of a pooling window along one axis.
 
     Same rules as :func:`conv_output_size`, and the same calling style as the
-    pooling layers (:func:`cnnlib.max_pool2d_forward`): the window ``size``
+    pooling layers (:func:`cnnlib.pool.max_pool2d_forward`): the window ``size``
     is positional, the hyper-parameters are keyword-only; the stride defaults
     to the window size (non-overlapping windows) and the padding to ``'valid'``.
 

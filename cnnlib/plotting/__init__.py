@@ -1,17 +1,15 @@
 """Everything the book draws with matplotlib, in one package.
 
-Modules
--------
-``figures``   image grids, filters, feature maps, value grids, curves
-``diagrams``  block diagrams of a network (:func:`plot_stack`)
-``live``      the live training dashboard (:class:`LivePlot`)
+* ``figures``: image grids, filters, feature maps, value grids, curves;
+* ``diagrams``: block diagrams of a network (:func:`plot_stack`);
+* ``live``: the live training dashboard (:class:`LivePlot`).
 
 Why one package: these are all matplotlib figures with the same habits (each
 function draws into the axes or figure it is given, or a new one, labels what
 it draws, returns it, and never changes global matplotlib settings), and a
 reader who wants a picture looks in one place.  The dashboard was part of
 ``training.py`` and the diagrams a module of their own; the step trainer
-that feeds the dashboard is book plumbing and lives in :mod:`cnnlib.book`.
+that feeds the dashboard is book plumbing and lives in ``cnnlib.book``.
 
 Every public name is re-exported here, so the chapters write
 ``from cnnlib import plotting`` and then ``plotting.image_grid(...)``,

@@ -1,4 +1,4 @@
-"""cnnlib.diagrams: block diagrams of layer summaries."""
+"""cnnlib.plotting.diagrams: block diagrams of layer summaries."""
 
 import matplotlib
 
