@@ -105,17 +105,17 @@ def max_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
     """
     x, size, stride, pads, out_hw = _prepare(x, size, stride, padding)
     win = windows(pad_with(x, pads, -np.inf), size, stride, out_hw)
-    taps = size[0] * size[1]
-    # One pass per position in the window, over output-sized arrays: cheaper
-    # than copying every window out.
+    # One pass per position in the window, over output-sized arrays (cheaper
+    # than copying every window out).  A strictly greater value moves the
+    # argmax, so with ties the first maximum in row-major order keeps it, as in
+    # TensorFlow; the backward pass and the explorers read it from the cache.
     out = win[:, :, :, 0, 0, :].copy()
-    for t in range(1, taps):
-        np.maximum(out, win[:, :, :, t // size[1], t % size[1], :], out=out)
-    # The first maximum in row-major order, found once: the backward pass and
-    # the explorers read it from the cache.
-    argmax = np.full(out.shape, -1, dtype=np.int32)
-    for t in range(taps):
-        argmax[(argmax < 0) & (win[:, :, :, t // size[1], t % size[1], :] == out)] = t
+    argmax = np.zeros(out.shape, dtype=np.int32)
+    for t in range(1, size[0] * size[1]):
+        v = win[:, :, :, t // size[1], t % size[1], :]
+        better = v > out
+        np.maximum(out, v, out=out)
+        argmax += better * (np.int32(t) - argmax)      # t where better, unchanged elsewhere
     counts = _counts(x.shape[1:3], size, stride, pads, out_hw)
     return out, PoolCache("max", x.shape, size, stride, pads, counts, argmax)
 
