@@ -1,26 +1,16 @@
-"""cnnlib.data.samples and the package: the sample photograph; every public name re-exported."""
+"""cnnlib.data (the package): every public name of its modules is re-exported, one home each."""
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 from cnnlib import data
-from cnnlib.data import DataHashError, DataNotFoundError, download
-
-
-def test_sample_image():
-    pytest.importorskip("matplotlib")
-    img = data.sample_image()
-    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3
-    assert img.shape[:2] == (600, 512)
-    assert 0 < img.mean() < 255 and img.std() > 10
-
+from cnnlib.data import DataHashError, DataNotFoundError, download, formats, preprocess, samples
 
 
 def test_public_names():
     for name in data.__all__:
         assert hasattr(data, name), name
+    modules = (download, formats, preprocess, samples)
+    assert sorted(data.__all__) == sorted(n for m in modules for n in m.__all__)   # nothing lost, nothing twice
     assert issubclass(DataNotFoundError, FileNotFoundError)
     assert issubclass(DataHashError, ValueError)
     assert data.BOOK_DATA_URL.endswith("/")
@@ -28,3 +18,6 @@ def test_public_names():
         data.BOOK_DATA_URL + "notMNIST_small.npz",)
 
 
+def test_not_found_error_reads_as_its_message(tmp_path):
+    err = DataNotFoundError("cannot find the data file 'x'", name="x", path=tmp_path / "x")
+    assert str(err) == "cannot find the data file 'x'" and err.attempts == []
