@@ -33,7 +33,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from cnnlib import chapter, data, models, training  # noqa: E402
+from cnnlib import data, models  # noqa: E402
+from cnnlib.book import chapter, training  # noqa: E402
 
 
 def source_init_ch01(model):

@@ -34,7 +34,7 @@ from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, List, Unicode
 
-from .convention import SEP, exercise_of, points_text
+from .convention import exercise_of, points_text
 from .setup_cells import TAG as SETUP_TAG
 
 __all__ = [
@@ -197,13 +197,6 @@ class ClassroomExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def _first_error(cell):
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            return out
-    return None
-
-
 class BookScoring(NbGraderPreprocessor):
     """Score check cells the way the book means them: a check passes when it raises nothing.
 
@@ -248,9 +241,6 @@ class BookScoring(NbGraderPreprocessor):
                     EXERCISE_FAILED, f"the solution cell of {label} failed ({broken[label]}), so it scores 0."))
         return nb, resources
 
-    def preprocess_cell(self, cell, resources, index):  # pragma: no cover - preprocess does it all
-        return cell, resources
-
 
 class ScrubStudentEdition(NbGraderPreprocessor):
     """Last step of ``generate_assignment``: leave no solution in metadata or attachments."""
@@ -270,9 +260,6 @@ class ScrubStudentEdition(NbGraderPreprocessor):
                 cell.outputs = []
                 cell.execution_count = None
         return nb, resources
-
-    def preprocess_cell(self, cell, resources, index):  # pragma: no cover
-        return cell, resources
 
 
 def autograded_columns(gradebook, assignment: str):
@@ -341,7 +328,3 @@ def _order_from_source(assignments) -> list[str]:
                 if meta.get("grade") and meta.get("grade_id") and cell.cell_type == "code":
                     labels.append(exercise_of(meta["grade_id"]))
     return list(dict.fromkeys(labels))
-
-
-# Keep the separator importable from here for nbgrader_config.py readers.
-GRADE_ID_SEPARATOR = SEP

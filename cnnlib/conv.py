@@ -15,10 +15,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ._validate import check_shape, float_array, int_pair, padding_spec
-from .shapes import conv_output_size, same_padding
+from ._windows import Pads, crop, output_hw, pad_with, plan, tap, windows
 
 __all__ = [
     "ConvCache",
@@ -29,9 +28,6 @@ __all__ = [
     "conv2d_backward",
     "conv2d_backward_naive",
 ]
-
-Pads = tuple  # ((top, bottom), (left, right))
-
 
 class ConvCache(NamedTuple):
     """What the backward pass needs from a convolution's forward pass."""
@@ -104,7 +100,7 @@ def conv_single_step(a_slice, w, b) -> np.floating:
     a_slice : ndarray, shape (KH, KW, C_in)
         The window of the (padded) input under the filter.
     w : ndarray, shape (KH, KW, C_in)
-        One filter (``w[..., k]`` of a full filter bank).
+        One filter (``w[..., k]`` of a full filter bank, ``k`` its index).
     b : float or ndarray with one element
         That filter's bias.
 
@@ -146,52 +142,9 @@ def _prepare(x, w, b, stride, padding):
         raise ValueError(f"`b` must have one bias per filter, shape ({w.shape[3]},); got {b.shape}.")
     stride = int_pair("stride", stride)
     pad = padding_spec("padding", padding)
-    pads, out_hw = _plan(x.shape[1:3], w.shape[:2], stride, pad, "filter")
+    pads, out_hw = plan(x.shape[1:3], w.shape[:2], stride, pad, "filter")
     dtype = np.result_type(x, w, b)
     return x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False), stride, pads, out_hw
-
-
-def _plan(in_hw, k_hw, stride, pad, what):
-    """Zeros to add and output size along height and width."""
-    pads, out = [], []
-    for i, (axis, n, f, s) in enumerate(zip(("height", "width"), in_hw, k_hw, stride)):
-        p = pad if isinstance(pad, str) else pad[i]
-        try:
-            out.append(conv_output_size(n, f, s, p))
-        except ValueError as err:
-            raise ValueError(f"along the {axis} ({what} {f}, input {n}): {err}") from None
-        pads.append(same_padding(n, f, s) if p == "same" else (0, 0) if p == "valid" else (p, p))
-    return tuple(pads), tuple(out)
-
-
-def _windows(x_pad, k_hw, stride, out_hw):
-    """Read-only view of every window: shape (N, Ho, Wo, KH, KW, C).
-
-    No data is copied: the view re-uses ``x_pad``'s memory with extra strides.
-    """
-    n, _, _, c = x_pad.shape
-    s_n, s_h, s_w, s_c = x_pad.strides
-    return as_strided(
-        x_pad,
-        shape=(n, out_hw[0], out_hw[1], k_hw[0], k_hw[1], c),
-        strides=(s_n, s_h * stride[0], s_w * stride[1], s_h, s_w, s_c),
-        writeable=False,
-    )
-
-
-def _tap(p, q, stride, out_hw):
-    """Index of the input cells that window position (p, q) saw, over all windows."""
-    h_end = stride[0] * (out_hw[0] - 1) + 1
-    w_end = stride[1] * (out_hw[1] - 1) + 1
-    return (slice(None), slice(p, p + h_end, stride[0]), slice(q, q + w_end, stride[1]), slice(None))
-
-
-def _pad_for(x, pads, value=0.0):
-    """``x`` padded with ``value``; ``x`` itself (no copy) when nothing is added."""
-    if pads == ((0, 0), (0, 0)):
-        return x
-    (top, bottom), (left, right) = pads
-    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
 
 
 #: Bytes of unrolled windows ("im2col" rows) built at a time.  Working through
@@ -226,15 +179,15 @@ def conv2d_forward_naive(x, w, b, *, stride=1, padding=0):
     """
     x, w, b, (sh, sw), pads, (ho, wo) = _prepare(x, w, b, stride, padding)
     x_pad = zero_pad(x, pads)
-    kh, kw, _, k_out = w.shape
-    out = np.zeros((x.shape[0], ho, wo, k_out), dtype=x.dtype)
+    kh, kw, _, c_out = w.shape
+    out = np.zeros((x.shape[0], ho, wo, c_out), dtype=x.dtype)
     for n in range(x.shape[0]):
         for i in range(ho):
             top = i * sh
             for j in range(wo):
                 left = j * sw
                 window = x_pad[n, top:top + kh, left:left + kw, :]
-                for k in range(k_out):
+                for k in range(c_out):
                     out[n, i, j, k] = conv_single_step(window, w[:, :, :, k], b[k])
     return out, ConvCache(x, w, b, (sh, sw), pads)
 
@@ -283,32 +236,28 @@ def conv2d_forward(x, w, b, *, stride=1, padding=0):
     Introduced in chapter 1; implemented step by step in chapter 3.
     """
     x, w, b, stride, pads, out_hw = _prepare(x, w, b, stride, padding)
-    kh, kw, c_in, k_out = w.shape
-    win = _windows(_pad_for(x, pads), (kh, kw), stride, out_hw)
-    w2 = w.reshape(-1, k_out)
-    out = np.empty((x.shape[0], out_hw[0], out_hw[1], k_out), dtype=x.dtype)
+    kh, kw, c_in, c_out = w.shape
+    win = windows(pad_with(x, pads), (kh, kw), stride, out_hw)
+    w2 = w.reshape(-1, c_out)
+    out = np.empty((x.shape[0], out_hw[0], out_hw[1], c_out), dtype=x.dtype)
     for s, e in _chunks(x.shape[0], out_hw, (kh, kw, c_in), x.itemsize):
         cols = win[s:e].reshape(-1, kh * kw * c_in)
-        np.matmul(cols, w2, out=out[s:e].reshape(-1, k_out))
+        np.matmul(cols, w2, out=out[s:e].reshape(-1, c_out))
     out += b
     return out, ConvCache(x, w, b, stride, pads)
 
 
 def _check_dout(dout, cache: ConvCache):
     if not isinstance(cache, ConvCache):
-        raise TypeError(f"`cache` must be the ConvCache returned by a conv2d forward pass; got {type(cache).__name__}.")
+        raise TypeError(
+            "`cache` must be the ConvCache returned by a conv2d forward pass; "
+            f"got {type(cache).__name__}."
+        )
     dout = float_array("dout", dout, 4, "(N, Ho, Wo, C_out)")
     x, w = cache.x, cache.w
-    (top, bottom), (left, right) = cache.pads
-    ho = (x.shape[1] + top + bottom - w.shape[0]) // cache.stride[0] + 1
-    wo = (x.shape[2] + left + right - w.shape[1]) // cache.stride[1] + 1
-    check_shape("dout", dout, (x.shape[0], ho, wo, w.shape[3]))
-    return dout.astype(np.result_type(dout, x), copy=False), (ho, wo)
-
-
-def _crop(dx_pad, pads, hw):
-    (top, _), (left, _) = pads
-    return dx_pad[:, top:top + hw[0], left:left + hw[1], :]
+    out_hw = output_hw(x.shape[1:3], w.shape[:2], cache.stride, cache.pads)
+    check_shape("dout", dout, (x.shape[0], *out_hw, w.shape[3]))
+    return dout.astype(np.result_type(dout, x), copy=False), out_hw
 
 
 def conv2d_backward(dout, cache: ConvCache):
@@ -349,23 +298,23 @@ def conv2d_backward(dout, cache: ConvCache):
     """
     dout, out_hw = _check_dout(dout, cache)
     x, w, _, stride, pads = cache
-    kh, kw, c_in, k_out = w.shape
-    x_pad = _pad_for(x, pads)
-    win = _windows(x_pad, (kh, kw), stride, out_hw)
-    w2 = w.reshape(-1, k_out)
+    kh, kw, c_in, c_out = w.shape
+    x_pad = pad_with(x, pads)
+    win = windows(x_pad, (kh, kw), stride, out_hw)
+    w2 = w.reshape(-1, c_out)
     dw2 = np.zeros(w2.shape, dtype=np.result_type(dout, w))
     dx_pad = np.zeros(x_pad.shape, dtype=dw2.dtype)
     for s, e in _chunks(x.shape[0], out_hw, (kh, kw, c_in), x.itemsize):
         cols = win[s:e].reshape(-1, kh * kw * c_in)
-        d2 = dout[s:e].reshape(-1, k_out)
+        d2 = dout[s:e].reshape(-1, c_out)
         dw2 += cols.T @ d2
         dcols = (d2 @ w2.T).reshape(e - s, out_hw[0], out_hw[1], kh, kw, c_in)
         dx_chunk = dx_pad[s:e]
         for p in range(kh):
             for q in range(kw):
-                dx_chunk[_tap(p, q, stride, out_hw)] += dcols[:, :, :, p, q, :]
-    db = dout.reshape(-1, k_out).sum(axis=0)
-    return _crop(dx_pad, pads, x.shape[1:3]), dw2.reshape(w.shape), db
+                dx_chunk[tap(p, q, stride, out_hw)] += dcols[:, :, :, p, q, :]
+    db = dout.reshape(-1, c_out).sum(axis=0)
+    return crop(dx_pad, pads, x.shape[1:3]), dw2.reshape(w.shape), db
 
 
 def conv2d_backward_naive(dout, cache: ConvCache):
@@ -379,20 +328,20 @@ def conv2d_backward_naive(dout, cache: ConvCache):
     """
     dout, (ho, wo) = _check_dout(dout, cache)
     x, w, _, (sh, sw), pads = cache
-    kh, kw, _, k_out = w.shape
+    kh, kw, _, c_out = w.shape
     x_pad = zero_pad(x, pads)
     dx_pad = np.zeros(x_pad.shape, dtype=dout.dtype)
     dw = np.zeros(w.shape, dtype=dout.dtype)
-    db = np.zeros(k_out, dtype=dout.dtype)
+    db = np.zeros(c_out, dtype=dout.dtype)
     for n in range(x.shape[0]):
         for i in range(ho):
             top = i * sh
             for j in range(wo):
                 left = j * sw
                 window = x_pad[n, top:top + kh, left:left + kw, :]
-                for k in range(k_out):
+                for k in range(c_out):
                     g = dout[n, i, j, k]
                     dx_pad[n, top:top + kh, left:left + kw, :] += w[:, :, :, k] * g
                     dw[:, :, :, k] += window * g
                     db[k] += g
-    return _crop(dx_pad, pads, x.shape[1:3]), dw, db
+    return crop(dx_pad, pads, x.shape[1:3]), dw, db

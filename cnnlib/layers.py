@@ -17,6 +17,9 @@ from ._validate import check_shape, float_array
 
 __all__ = [
     "DenseCache",
+    "ReluCache",
+    "TanhCache",
+    "SigmoidCache",
     "dense_forward",
     "dense_backward",
     "relu_forward",
@@ -33,8 +36,39 @@ __all__ = [
 
 
 class DenseCache(NamedTuple):
+    """What :func:`dense_backward` needs: the input and the weights."""
+
     x: np.ndarray
     w: np.ndarray
+
+
+class ReluCache(NamedTuple):
+    """What :func:`relu_backward` needs: the input (the gradient passes where it was positive)."""
+
+    x: np.ndarray
+
+
+class TanhCache(NamedTuple):
+    """What :func:`tanh_backward` needs: the output, since ``tanh' = 1 - tanh**2``."""
+
+    out: np.ndarray
+
+
+class SigmoidCache(NamedTuple):
+    """What :func:`sigmoid_backward` needs: the output, since ``s' = s (1 - s)``."""
+
+    out: np.ndarray
+
+
+def _check_cache(cache, kind, forward: str):
+    """A teaching error for a cache from the wrong forward pass (or a bare array)."""
+    if not isinstance(cache, kind):
+        hint = (" (a bare array: pass the cache that the forward pass returned, not its input or output)"
+                if isinstance(cache, np.ndarray) else "")
+        raise TypeError(
+            f"`cache` must be the {kind.__name__} returned by {forward}; got {type(cache).__name__}{hint}."
+        )
+    return cache
 
 
 def dense_forward(x, w, b):
@@ -78,9 +112,7 @@ def dense_forward(x, w, b):
 
 def dense_backward(dout, cache: DenseCache):
     """Gradients of :func:`dense_forward`: ``(dx, dw, db)``, ``dx`` in the shape of ``x``."""
-    if not isinstance(cache, DenseCache):
-        raise TypeError(f"`cache` must be a DenseCache; got {type(cache).__name__}.")
-    x, w = cache
+    x, w = _check_cache(cache, DenseCache, "dense_forward")
     dout = float_array("dout", dout, 2, "(N, M)")
     check_shape("dout", dout, (x.shape[0], w.shape[1]))
     x2 = x.reshape(x.shape[0], -1)
@@ -88,32 +120,38 @@ def dense_backward(dout, cache: DenseCache):
 
 
 def relu_forward(x):
-    """``max(x, 0)``; the cache is ``x``.
+    """``max(x, 0)``, and a :class:`ReluCache` holding ``x``.
 
-    >>> relu_forward(np.array([-1.0, 0.0, 2.0]))[0]
+    >>> out, cache = relu_forward(np.array([-1.0, 0.0, 2.0]))
+    >>> out
     array([0., 0., 2.])
+    >>> relu_backward(np.ones(3), cache)
+    array([0., 0., 1.])
     """
     x = float_array("x", x)
-    return np.maximum(x, 0), x
+    return np.maximum(x, 0), ReluCache(x)
 
 
-def relu_backward(dout, cache):
+def relu_backward(dout, cache: ReluCache):
     """Pass the gradient where the input was positive, zero elsewhere."""
+    (x,) = _check_cache(cache, ReluCache, "relu_forward")
     dout = float_array("dout", dout)
-    check_shape("dout", dout, cache.shape)
-    return dout * (cache > 0)
+    check_shape("dout", dout, x.shape)
+    return dout * (x > 0)
 
 
 def tanh_forward(x):
-    """``tanh(x)``; the cache is the output, since ``tanh' = 1 - tanh**2``."""
+    """``tanh(x)``, and a :class:`TanhCache` holding the output."""
     out = np.tanh(float_array("x", x))
-    return out, out
+    return out, TanhCache(out)
 
 
-def tanh_backward(dout, cache):
+def tanh_backward(dout, cache: TanhCache):
+    """``dout * (1 - tanh(x)**2)``."""
+    (out,) = _check_cache(cache, TanhCache, "tanh_forward")
     dout = float_array("dout", dout)
-    check_shape("dout", dout, cache.shape)
-    return dout * (1.0 - cache**2)
+    check_shape("dout", dout, out.shape)
+    return dout * (1.0 - out**2)
 
 
 def sigmoid(x) -> np.ndarray:
@@ -128,15 +166,17 @@ def sigmoid(x) -> np.ndarray:
 
 
 def sigmoid_forward(x):
-    """``sigmoid(x)``; the cache is the output, since ``s' = s (1 - s)``."""
+    """``sigmoid(x)``, and a :class:`SigmoidCache` holding the output."""
     out = sigmoid(x)
-    return out, out
+    return out, SigmoidCache(out)
 
 
-def sigmoid_backward(dout, cache):
+def sigmoid_backward(dout, cache: SigmoidCache):
+    """``dout * s * (1 - s)`` where ``s`` is the forward pass's output."""
+    (out,) = _check_cache(cache, SigmoidCache, "sigmoid_forward")
     dout = float_array("dout", dout)
-    check_shape("dout", dout, cache.shape)
-    return dout * cache * (1.0 - cache)
+    check_shape("dout", dout, out.shape)
+    return dout * out * (1.0 - out)
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
@@ -178,8 +218,8 @@ def softmax_cross_entropy(logits, labels):
     2000.0
     """
     z = float_array("logits", logits, 2, "(N, K)")
-    n, k = z.shape
-    y = _targets(labels, n, k)
+    n, num_classes = z.shape
+    y = _targets(labels, n, num_classes)
     shifted = z - z.max(axis=1, keepdims=True)
     log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     log_p = shifted - log_norm
@@ -187,19 +227,19 @@ def softmax_cross_entropy(logits, labels):
     return loss, (np.exp(log_p) - y) / n
 
 
-def _targets(labels, n, k):
+def _targets(labels, n, num_classes):
     y = np.asarray(labels)
     if y.ndim == 1:
         if not np.issubdtype(y.dtype, np.integer):
             raise TypeError(f"`labels` of shape (N,) must hold integer class indices; got dtype {y.dtype}.")
         check_shape("labels", y, (n,))
-        if y.size and (y.min() < 0 or y.max() >= k):
-            raise ValueError(f"`labels` must lie in [0, {k}); got values from {y.min()} to {y.max()}.")
-        out = np.zeros((n, k))
+        if y.size and (y.min() < 0 or y.max() >= num_classes):
+            raise ValueError(f"`labels` must lie in [0, {num_classes}); got values from {y.min()} to {y.max()}.")
+        out = np.zeros((n, num_classes))
         out[np.arange(n), y] = 1.0
         return out
     y = float_array("labels", y, 2, "(N, K) one-hot")
-    check_shape("labels", y, (n, k))
+    check_shape("labels", y, (n, num_classes))
     return y
 
 

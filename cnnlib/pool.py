@@ -8,20 +8,24 @@ pooling divides by the number of real cells in each window.
 
 With ties, max pooling sends the gradient to the *first* maximum of the
 window in row-major order, as TensorFlow does, never to several at once.
+
+Both kinds return the same :class:`PoolCache`: ``mode`` says which forward
+made it, the max pass stores the index of each window's maximum (computed
+once, in the forward pass) and both store how many real cells each window
+covers.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
 from ._validate import check_shape, float_array, int_pair, padding_spec
-from .conv import _crop, _pad_for, _plan, _tap, _windows
+from ._windows import crop, pad_with, plan, tap, windows
 
 __all__ = [
-    "MaxPoolCache",
-    "AvgPoolCache",
+    "PoolCache",
     "max_pool2d_forward",
     "max_pool2d_backward",
     "avg_pool2d_forward",
@@ -31,44 +35,25 @@ __all__ = [
 ]
 
 
-class MaxPoolCache(NamedTuple):
+class PoolCache(NamedTuple):
+    """What a pooling backward pass needs from its forward pass (max and average alike)."""
+
+    mode: str
+    """``'max'`` or ``'avg'``: which forward pass made the cache."""
     x_shape: tuple
+    """Shape of the input, (N, H, W, C)."""
     size: tuple
+    """The window, (KH, KW)."""
     stride: tuple
+    """(stride along height, stride along width)."""
     pads: tuple
-    x_pad: np.ndarray
-    """The input padded with -inf (read-only use)."""
-    out: np.ndarray
-    """The forward pass's output, shape (N, Ho, Wo, C)."""
-
-    def first_max_taps(self):
-        """Yield ``(p, q, hit)`` for every window position ``(p, q)``, where
-        ``hit`` marks the windows whose first maximum (row-major) sits there."""
-        win = _windows(self.x_pad, self.size, self.stride, self.out.shape[1:3])
-        taken = np.zeros(self.out.shape, dtype=bool)
-        for p in range(self.size[0]):
-            for q in range(self.size[1]):
-                hit = win[:, :, :, p, q, :] == self.out
-                hit &= ~taken
-                taken |= hit
-                yield p, q, hit
-
-    @property
-    def argmax(self) -> np.ndarray:
-        """Index (row-major within the window) of each window's first maximum, shape (N, Ho, Wo, C)."""
-        idx = np.zeros(self.out.shape, dtype=np.int32)
-        for p, q, hit in self.first_max_taps():
-            idx[hit] = p * self.size[1] + q
-        return idx
-
-
-class AvgPoolCache(NamedTuple):
-    x_shape: tuple
-    size: tuple
-    stride: tuple
-    pads: tuple
+    """The cells added, as ((top, bottom), (left, right)); they never take part."""
     counts: np.ndarray
     """Number of real (unpadded) cells in each window, shape (Ho, Wo)."""
+    argmax: Optional[np.ndarray]
+    """For max pooling, the index (row-major within the window, ``p * KW + q``) of
+    each window's first maximum, shape (N, Ho, Wo, C), computed once by the
+    forward pass; ``None`` for average pooling."""
 
 
 def _prepare(x, size, stride, padding):
@@ -80,8 +65,14 @@ def _prepare(x, size, stride, padding):
         raise ValueError(
             f"`padding` must be 'valid' or 'same' for pooling, as in tf.nn.max_pool2d; got {padding!r}."
         )
-    pads, out_hw = _plan(x.shape[1:3], size, stride, pad, "window")
+    pads, out_hw = plan(x.shape[1:3], size, stride, pad, "window")
     return x, size, stride, pads, out_hw
+
+
+def _counts(x_hw, size, stride, pads, out_hw):
+    """Real cells under each window, shape (Ho, Wo)."""
+    ones = pad_with(np.ones((1, *x_hw, 1)), pads)
+    return windows(ones, size, stride, out_hw).sum(axis=(3, 4))[0, :, :, 0]
 
 
 def max_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
@@ -97,7 +88,8 @@ def max_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
     Returns
     -------
     out : ndarray, shape (N, Ho, Wo, C)
-    cache : MaxPoolCache
+    cache : PoolCache
+        With ``mode='max'`` and the ``argmax`` of every window.
 
     Examples
     --------
@@ -112,14 +104,20 @@ def max_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
     Introduced in chapter 1; backward in chapter 3.
     """
     x, size, stride, pads, out_hw = _prepare(x, size, stride, padding)
-    x_pad = _pad_for(x, pads, -np.inf)
-    win = _windows(x_pad, size, stride, out_hw)
-    # One pass per position in the window, over output-sized arrays: cheaper
-    # than copying every window out.
+    win = windows(pad_with(x, pads, -np.inf), size, stride, out_hw)
+    # One pass per position in the window, over output-sized arrays (cheaper
+    # than copying every window out).  A strictly greater value moves the
+    # argmax, so with ties the first maximum in row-major order keeps it, as in
+    # TensorFlow; the backward pass and the explorers read it from the cache.
     out = win[:, :, :, 0, 0, :].copy()
+    argmax = np.zeros(out.shape, dtype=np.int32)
     for t in range(1, size[0] * size[1]):
-        np.maximum(out, win[:, :, :, t // size[1], t % size[1], :], out=out)
-    return out, MaxPoolCache(x.shape, size, stride, pads, x_pad, out)
+        v = win[:, :, :, t // size[1], t % size[1], :]
+        better = v > out
+        np.maximum(out, v, out=out)
+        argmax += better * (np.int32(t) - argmax)      # t where better, unchanged elsewhere
+    counts = _counts(x.shape[1:3], size, stride, pads, out_hw)
+    return out, PoolCache("max", x.shape, size, stride, pads, counts, argmax)
 
 
 def avg_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
@@ -138,29 +136,33 @@ def avg_pool2d_forward(x, *, size=2, stride=None, padding="valid"):
     Introduced in chapter 3.
     """
     x, size, stride, pads, out_hw = _prepare(x, size, stride, padding)
-    win = _windows(_pad_for(x, pads), size, stride, out_hw)
+    win = windows(pad_with(x, pads), size, stride, out_hw)
     sums = win[:, :, :, 0, 0, :].copy()
     for t in range(1, size[0] * size[1]):
         sums += win[:, :, :, t // size[1], t % size[1], :]
-    ones = _pad_for(np.ones((1, x.shape[1], x.shape[2], 1)), pads)
-    counts = _windows(ones, size, stride, out_hw).sum(axis=(3, 4))[0, :, :, 0]
+    counts = _counts(x.shape[1:3], size, stride, pads, out_hw)
     out = sums / counts[None, :, :, None].astype(x.dtype)
-    return out.astype(x.dtype, copy=False), AvgPoolCache(x.shape, size, stride, pads, counts)
+    return out.astype(x.dtype, copy=False), PoolCache("avg", x.shape, size, stride, pads, counts, None)
 
 
-def _check(dout, cache, kind):
-    if not isinstance(cache, kind):
-        raise TypeError(f"`cache` must be a {kind.__name__}; got {type(cache).__name__}.")
+def _check(dout, cache, mode):
+    forward = f"{mode}_pool2d_forward"
+    if not isinstance(cache, PoolCache):
+        raise TypeError(f"`cache` must be the PoolCache returned by {forward}; got {type(cache).__name__}.")
+    if cache.mode != mode:
+        raise ValueError(
+            f"`cache` comes from {cache.mode}_pool2d_forward; {mode}_pool2d_backward needs the cache "
+            f"of {forward} (or call {cache.mode}_pool2d_backward)."
+        )
     dout = float_array("dout", dout, 4, "(N, Ho, Wo, C)")
     n, _, _, c = cache.x_shape
-    field = cache.out.shape[1:3] if kind is MaxPoolCache else cache.counts.shape
-    check_shape("dout", dout, (n, field[0], field[1], c))
+    check_shape("dout", dout, (n, *cache.counts.shape, c))
     (top, bottom), (left, right) = cache.pads
     padded = (n, cache.x_shape[1] + top + bottom, cache.x_shape[2] + left + right, c)
     return dout, padded
 
 
-def max_pool2d_backward(dout, cache: MaxPoolCache):
+def max_pool2d_backward(dout, cache: PoolCache):
     """Gradient of max pooling: each window's ``dout`` goes to its maximum.
 
     Returns
@@ -177,14 +179,16 @@ def max_pool2d_backward(dout, cache: MaxPoolCache):
     array([[0., 0.],
            [1., 0.]])
     """
-    dout, padded = _check(dout, cache, MaxPoolCache)
+    dout, padded = _check(dout, cache, "max")
     dx_pad = np.zeros(padded, dtype=dout.dtype)
-    for p, q, hit in cache.first_max_taps():
-        dx_pad[_tap(p, q, cache.stride, dout.shape[1:3])] += dout * hit
-    return _crop(dx_pad, cache.pads, cache.x_shape[1:3])
+    kh, kw = cache.size
+    for p in range(kh):
+        for q in range(kw):
+            dx_pad[tap(p, q, cache.stride, dout.shape[1:3])] += dout * (cache.argmax == p * kw + q)
+    return crop(dx_pad, cache.pads, cache.x_shape[1:3])
 
 
-def avg_pool2d_backward(dout, cache: AvgPoolCache):
+def avg_pool2d_backward(dout, cache: PoolCache):
     """Gradient of average pooling: each window shares its ``dout`` evenly
     among its real cells.
 
@@ -197,13 +201,13 @@ def avg_pool2d_backward(dout, cache: AvgPoolCache):
            [0.25, 0.25, 0.25, 0.25],
            [0.25, 0.25, 0.25, 0.25]])
     """
-    dout, padded = _check(dout, cache, AvgPoolCache)
+    dout, padded = _check(dout, cache, "avg")
     share = dout / cache.counts[None, :, :, None]
     dx_pad = np.zeros(padded, dtype=dout.dtype)
     for p in range(cache.size[0]):
         for q in range(cache.size[1]):
-            dx_pad[_tap(p, q, cache.stride, dout.shape[1:3])] += share
-    return _crop(dx_pad, cache.pads, cache.x_shape[1:3])
+            dx_pad[tap(p, q, cache.stride, dout.shape[1:3])] += share
+    return crop(dx_pad, cache.pads, cache.x_shape[1:3])
 
 
 def max_mask(window) -> np.ndarray:

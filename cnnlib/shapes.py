@@ -113,23 +113,28 @@ def conv_output_size(n: int, f: int, stride: int = 1, padding: Union[int, str] =
     return q + 1
 
 
-def pool_output_size(n: int, f: int, stride: int | None = None, padding: Union[int, str] = "valid",
-                     *, floor: bool = False) -> int:
+def pool_output_size(n: int, size: int, *, stride: int | None = None, padding: Union[int, str] = "valid",
+                     floor: bool = False) -> int:
     """Spatial output size of a pooling window along one axis.
 
-    Same rules as :func:`conv_output_size`; the stride defaults to the window
-    size (non-overlapping windows) and the padding to ``'valid'``.
+    Same rules as :func:`conv_output_size`, and the same calling style as the
+    pooling layers (:func:`cnnlib.pool.max_pool2d_forward`): the window ``size``
+    is positional, the hyper-parameters are keyword-only; the stride defaults
+    to the window size (non-overlapping windows) and the padding to ``'valid'``.
 
     Examples
     --------
     >>> pool_output_size(4, 2)          # 4x4 -> 2x2 max pooling
     2
-    >>> pool_output_size(5, 2, 2, 'same')
+    >>> pool_output_size(5, 2, stride=2, padding='same')
     3
     >>> pool_output_size(13, 3, stride=2)   # overlapping 3x3 windows, stride 2
     6
+
+    Introduced in chapter 1.
     """
-    return conv_output_size(n, f, f if stride is None else stride, padding, floor=floor)
+    size = positive_int("size", size)
+    return conv_output_size(n, size, size if stride is None else stride, padding, floor=floor)
 
 
 def same_padding(n: int, f: int, stride: int = 1) -> tuple[int, int]:
@@ -155,11 +160,11 @@ def same_padding(n: int, f: int, stride: int = 1) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def conv_params(f, d_in: int, k: int, bias: bool = True) -> int:
+def conv_params(f, c_in: int, c_out: int, *, bias: bool = True) -> int:
     """Learnable parameters of a convolutional layer.
 
-    ``k`` filters of size ``f x f x d_in`` (``f`` may be a pair ``(fh, fw)``),
-    plus one bias per filter.
+    ``c_out`` filters of size ``f x f x c_in`` (``f`` may be a pair
+    ``(KH, KW)``), plus one bias per filter.
 
     Examples
     --------
@@ -167,11 +172,13 @@ def conv_params(f, d_in: int, k: int, bias: bool = True) -> int:
     760
     >>> conv_params((5, 5), 1, 32, bias=False)
     800
+
+    Introduced in chapter 1.
     """
-    fh, fw = int_pair("f", f)
-    d_in = positive_int("d_in", d_in)
-    k = positive_int("k", k)
-    return fh * fw * d_in * k + (k if bias else 0)
+    kh, kw = int_pair("f", f)
+    c_in = positive_int("c_in", c_in)
+    c_out = positive_int("c_out", c_out)
+    return kh * kw * c_in * c_out + (c_out if bias else 0)
 
 
 # ---------------------------------------------------------------------------
@@ -332,24 +339,24 @@ def layer_summary(input_shape: Sequence[int], layers: Sequence, *, bytes_per_val
     for i, layer in enumerate(layers):
         if isinstance(layer, Conv):
             _need_3d(shape, i, "Conv")
-            fh, fw = int_pair(f"layers[{i}].size", layer.size)
+            kh, kw = int_pair(f"layers[{i}].size", layer.size)
             sh, sw = int_pair(f"layers[{i}].stride", layer.stride)
             shape = (
-                conv_output_size(shape[0], fh, sh, _axis_pad(layer.padding, 0)),
-                conv_output_size(shape[1], fw, sw, _axis_pad(layer.padding, 1)),
+                conv_output_size(shape[0], kh, sh, _axis_pad(layer.padding, 0)),
+                conv_output_size(shape[1], kw, sw, _axis_pad(layer.padding, 1)),
                 positive_int(f"layers[{i}].filters", layer.filters),
             )
-            params = fh * fw * rows[-1].output_shape[2] * layer.filters + (layer.filters if layer.bias else 0)
+            params = kh * kw * rows[-1].output_shape[2] * layer.filters + (layer.filters if layer.bias else 0)
             name = auto_name("conv", layer.name)
         elif isinstance(layer, Pool):
             _need_3d(shape, i, "Pool")
             if layer.kind not in ("max", "avg"):
                 raise ValueError(f"`layers[{i}].kind` must be 'max' or 'avg'; got {layer.kind!r}.")
-            fh, fw = int_pair(f"layers[{i}].size", layer.size)
-            sh, sw = (fh, fw) if layer.stride is None else int_pair(f"layers[{i}].stride", layer.stride)
+            kh, kw = int_pair(f"layers[{i}].size", layer.size)
+            sh, sw = (kh, kw) if layer.stride is None else int_pair(f"layers[{i}].stride", layer.stride)
             shape = (
-                pool_output_size(shape[0], fh, sh, _axis_pad(layer.padding, 0)),
-                pool_output_size(shape[1], fw, sw, _axis_pad(layer.padding, 1)),
+                pool_output_size(shape[0], kh, stride=sh, padding=_axis_pad(layer.padding, 0)),
+                pool_output_size(shape[1], kw, stride=sw, padding=_axis_pad(layer.padding, 1)),
                 shape[2],
             )
             params = 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up .venv (first run only), build the book strictly, and run every test:
-# the unit and property tests, cnnlib's docstring examples, every chapter
+# the unit and property tests, the docstring examples of cnnlib and classroom, every chapter
 # notebook through nbval in quick mode, and the browser tests of the built
 # site.  Extra arguments go to pytest (e.g. -k conv, -x).
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
@@ -25,7 +25,7 @@ bash scripts/fetch_assets.sh
 rm -rf _build/html _build/.doctrees
 jupyter-book build . --builder html -W -n --keep-going > _build.log 2>&1 || { tail -40 _build.log; exit 1; }
 
-args=(tests cnnlib --doctest-modules)
+args=(tests cnnlib classroom --doctest-modules)
 shopt -s nullglob
 notebooks=(notebooks/*.ipynb)
 if ((${#notebooks[@]})); then

@@ -1,4 +1,4 @@
-"""Shared test settings and the one headless browser of the session.
+"""Shared test settings, the one headless browser of the session and the one local HTTP server.
 
 TensorFlow is imported lazily through the ``tf`` fixture (its logging is
 silenced first).  Hypothesis runs derandomised, so CI sees the same examples
@@ -6,11 +6,12 @@ on every run; set HYPOTHESIS_PROFILE=thorough for a longer local sweep.
 """
 
 import contextlib
-import functools
 import http.server
 import os
 import shutil
 import threading
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,20 @@ def tf():
 
         return tensorflow
     return pytest.importorskip("tensorflow")
+
+
+def wait_for(condition, *, timeout: float = 30.0, what: str = "the condition"):
+    """Wait until ``condition()`` is true (polling), instead of sleeping a fixed time.
+
+    Fails the test, naming ``what``, if it is still false after ``timeout``
+    seconds: a generous bound that only a broken program reaches, so that a
+    busy machine never fails a test that is right.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout:g} s for {what}")
+        time.sleep(0.02)
 
 
 # --- the browser -------------------------------------------------------------------------------
@@ -94,20 +109,103 @@ def require_built_site(site: Path = SITE) -> None:
         pytest.skip(f"no built site at {site}: run bash scripts/build-book.sh first")
 
 
+# --- the one local HTTP server ------------------------------------------------------------------
+
+
+class LocalServer:
+    """The test suite's HTTP server: 127.0.0.1, a free port, nothing logged.
+
+    It serves the files of ``directory`` (if given) and, before them, the
+    ``routes`` a test sets: ``routes[path]`` is bytes (served whole),
+    ``("truncate", bytes)`` (announce the full length, then hang up halfway) or
+    ``("hang", bytes)`` (send nothing until :meth:`stop`, so that a client's
+    read timeout strikes: a condition, not a sleep).  ``hits[path]`` counts
+    the requests for each path and ``connections`` every TCP connection, so a
+    test can also check that nothing connected at all.
+    """
+
+    def __init__(self, directory: Path | None = None):
+        self.routes: dict = {}
+        self.hits: Counter = Counter()
+        self.connections = 0
+        self.released = threading.Event()
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(directory or ROOT / "nonexistent"), **kwargs)
+
+            def do_GET(self):
+                path = self.path.lstrip("/")
+                server.hits[path] += 1
+                route = server.routes.get(path)
+                if route is None:
+                    if directory is None:
+                        self.send_error(404)
+                    else:
+                        super().do_GET()
+                    return
+                mode, body = ("whole", route) if isinstance(route, bytes) else (route[0], route[-1])
+                if mode == "hang":
+                    server.released.wait()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body[: len(body) // 2] if mode == "truncate" else body)
+                    self.wfile.flush()
+                except OSError:
+                    pass
+                if mode == "truncate":
+                    self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def process_request(self, request, client_address):
+                server.connections += 1
+                super().process_request(request, client_address)
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+        self.thread.start()
+        self.running = True
+
+    def url(self, path: str = "") -> str:
+        return self.base_url + path
+
+    def stop(self):
+        """Release any hanging request, then close the port (idempotent)."""
+        if self.running:
+            self.released.set()
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.thread.join(5)
+            self.running = False
+
+
 @contextlib.contextmanager
 def serve(directory: Path):
     """A quiet static HTTP server for ``directory`` on 127.0.0.1; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = LocalServer(directory)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield server.base_url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        server.stop()
+
+
+@pytest.fixture
+def http_server():
+    """A :class:`LocalServer` with no directory: a test sets its ``routes``."""
+    server = LocalServer()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -34,7 +34,7 @@ def test_stored_notebooks_compare_no_machine_dependent_output(path):
 
 @pytest.mark.parametrize("source, named", [
     ("log = training.train_steps(net, data, steps=300)\nprint(log.evals['test'][-1])", ".train_steps()"),
-    ("from cnnlib.training import train_steps\nlog = train_steps(net, data, steps=3)\nprint(1)", "train_steps()"),
+    ("from cnnlib.book.training import train_steps\nlog = train_steps(net, data, steps=3)\nprint(1)", "train_steps()"),
     ("history = model.fit(x, y, epochs=1)\nprint(history.history)", ".fit()"),
     ("print(model.evaluate(x, y, verbose=0))", ".evaluate()"),
     ("model.train_on_batch(x, y)\nprint('one step')", ".train_on_batch()"),

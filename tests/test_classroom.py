@@ -20,7 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from classroom.convention import ConventionError, exercise_of, parse, to_nbgrade
 from classroom.course import Course, Limits, _run, default_notebooks  # noqa: E402
 from classroom.grade import discover, grade  # noqa: E402
 from classroom.leaks import find_leaks, secret_lines, strings_of  # noqa: E402
+from tests.conftest import wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "classroom" / "ch98_fixture.ipynb"
@@ -136,13 +136,18 @@ def test_discover_folders_and_lms_names(tmp_path):
 
 def test_time_limit_kills_the_whole_process_group(tmp_path):
     marker = tmp_path / "grandchild.pid"
-    start = time.monotonic()
     r = _run(["sh", "-c", f"sleep 60 & echo $! > {marker}; wait"], tmp_path, dict(os.environ), timeout=1)
-    assert r.killed and not r.ok and time.monotonic() - start < 10
-    time.sleep(0.2)
+    assert r.killed and not r.ok          # the time limit struck (the shell would have waited 60 s)
     pid = int(marker.read_text())
     state = Path(f"/proc/{pid}/stat")
-    assert not state.exists() or state.read_text().split()[2] == "Z"  # gone, or a zombie awaiting init
+
+    def gone() -> bool:                   # gone, or a zombie awaiting init
+        try:
+            return state.read_text().split()[2] == "Z"
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+
+    wait_for(gone, what=f"the grandchild {pid} to die with its process group")
 
 
 # ---------------------------------------------------------------------------
@@ -219,10 +224,7 @@ def fixture_grades(fixture_course, student_edition, tmp_path_factory):
         nbformat.write(nb, subs / student / FIXTURE.name)
     (subs / "unreadable").mkdir()
     (subs / "unreadable" / FIXTURE.name).write_text("this is not a notebook")
-    start = time.monotonic()
-    report = grade(subs, fixture_course, quick=True, jobs=3, echo=lambda *a: None)  # most of them wait
-    report.seconds = time.monotonic() - start
-    return report
+    return grade(subs, fixture_course, quick=True, jobs=3, echo=lambda *a: None)  # most of them wait
 
 
 def test_student_edition_has_no_solution_text(fixture_course, student_edition):
@@ -329,7 +331,9 @@ def test_loop_that_ignores_interrupts_costs_only_what_follows(fixture_grades):
     assert _scores(fixture_grades, "stubborn") == [1, 1, 0, 0, 0]
     assert _status(fixture_grades, "stubborn", "ch98-ex-pool") == "time limit of a cell"
     assert {_status(fixture_grades, "stubborn", label) for label in LABELS[3:]} == {"the kernel stopped responding"}
-    assert fixture_grades.runs[("stubborn", FIXTURE.stem)].seconds < LIMITS.notebook_timeout + LIMITS.grace
+    # The notebook's own limit ended the run, not the kill at notebook_timeout + grace
+    # (how long it took is printed by benchmarks/bench_grading.py, not asserted here).
+    assert not fixture_grades.runs[("stubborn", FIXTURE.stem)].killed
 
 
 def test_notebook_time_limit(fixture_grades, fixture_course):
@@ -344,7 +348,7 @@ def test_notebook_time_limit(fixture_grades, fixture_course):
     # notebook's (NotebookTimeLimit) or the cell's (the kernel is interrupted).
     errors = [o.get("ename") for o in last.outputs if o.get("output_type") == "error"]
     assert errors and set(errors) <= {"NotebookTimeLimit", "CellTimeoutError", "KeyboardInterrupt"}, errors
-    assert fixture_grades.runs[("slow", FIXTURE.stem)].seconds < LIMITS.notebook_timeout + LIMITS.grace
+    assert not fixture_grades.runs[("slow", FIXTURE.stem)].killed   # ended by the notebook's own limit
 
 
 def test_grading_runs_only_what_the_exercises_need(fixture_grades, fixture_course):

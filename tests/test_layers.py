@@ -101,8 +101,15 @@ def test_errors():
     out, cache = dense_forward(np.zeros((2, 6)), np.zeros((6, 3)), np.zeros(3))
     with pytest.raises(ValueError, match=r"`dout` must have shape \(2, 3\); got \(3, 2\)"):
         dense_backward(np.zeros((3, 2)), cache)
-    with pytest.raises(TypeError, match=r"`cache` must be a DenseCache"):
+    with pytest.raises(TypeError, match=r"`cache` must be the DenseCache returned by dense_forward; got tuple"):
         dense_backward(out, (1, 2))
+    with pytest.raises(TypeError, match=r"`cache` must be the ReluCache returned by relu_forward; got ndarray "
+                                        r"\(a bare array: pass the cache"):
+        relu_backward(np.zeros(3), np.zeros(3))
+    with pytest.raises(TypeError, match=r"`cache` must be the TanhCache returned by tanh_forward; got SigmoidCache"):
+        tanh_backward(np.zeros(3), sigmoid_forward(np.zeros(3))[1])
+    with pytest.raises(TypeError, match=r"`cache` must be the SigmoidCache returned by sigmoid_forward; got ReluCache"):
+        sigmoid_backward(np.zeros(3), relu_forward(np.zeros(3))[1])
     with pytest.raises(ValueError, match=r"`dout` must have shape \(4,\); got \(3,\)"):
         relu_backward(np.zeros(3), relu_forward(np.zeros(4))[1])
     with pytest.raises(TypeError, match=r"`x` must be a floating-point array; got dtype int64"):

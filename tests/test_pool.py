@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnlib import (AvgPoolCache, MaxPoolCache, avg_pool2d_backward, avg_pool2d_forward,
+from cnnlib import (PoolCache, avg_pool2d_backward, avg_pool2d_forward,
                     distribute_value, max_mask, max_pool2d_backward, max_pool2d_forward,
                     numerical_gradient, relative_error)
 
@@ -51,6 +51,18 @@ def test_average_pool_ignores_padding():
     np.testing.assert_array_equal(cache.counts, [[4, 2], [2, 1]])
     dx = avg_pool2d_backward(np.ones_like(out), cache)
     np.testing.assert_allclose(dx[0, :, :, 0], [[0.25, 0.25, 0.5], [0.25, 0.25, 0.5], [0.5, 0.5, 1.0]])
+
+
+def test_one_cache_type_with_the_argmax_computed_once():
+    """Max and average pooling share PoolCache; the argmax is an array stored at forward time."""
+    x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], float).reshape(1, 4, 4, 1)
+    _, cache = max_pool2d_forward(x)
+    assert type(cache) is PoolCache and cache._fields == PoolCache._fields
+    assert isinstance(cache.argmax, np.ndarray) and cache.argmax is cache.argmax   # a field, not recomputed
+    np.testing.assert_array_equal(cache.argmax[0, :, :, 0], [[3, 3], [0, 3]])        # p * KW + q, ties: first
+    np.testing.assert_array_equal(cache.counts, [[4, 4], [4, 4]])
+    _, avg_cache = avg_pool2d_forward(x)
+    assert avg_cache.argmax is None and avg_cache.size == cache.size == (2, 2)
 
 
 def test_distribute_value():
@@ -142,9 +154,14 @@ def test_backward_rejects_bad_input():
     out, cache = max_pool2d_forward(X)
     with pytest.raises(ValueError, match=r"`dout` must have shape \(1, 2, 2, 2\); got \(1, 2, 2, 1\)"):
         max_pool2d_backward(np.zeros((1, 2, 2, 1)), cache)
-    with pytest.raises(TypeError, match=r"`cache` must be a MaxPoolCache; got AvgPoolCache"):
+    with pytest.raises(ValueError, match=r"`cache` comes from avg_pool2d_forward; max_pool2d_backward needs"):
         max_pool2d_backward(out, avg_pool2d_forward(X)[1])
-    assert isinstance(cache, MaxPoolCache) and isinstance(avg_pool2d_forward(X)[1], AvgPoolCache)
+    with pytest.raises(ValueError, match=r"`cache` comes from max_pool2d_forward; avg_pool2d_backward needs"):
+        avg_pool2d_backward(out, cache)
+    with pytest.raises(TypeError, match=r"`cache` must be the PoolCache returned by max_pool2d_forward; got tuple"):
+        max_pool2d_backward(out, tuple(cache))
+    assert isinstance(cache, PoolCache) and isinstance(avg_pool2d_forward(X)[1], PoolCache)
+    assert cache.mode == "max" and avg_pool2d_forward(X)[1].mode == "avg"
     with pytest.raises(ValueError, match=r"`dout` must have shape"):
         avg_pool2d_backward(np.zeros((1, 3, 3, 2)), avg_pool2d_forward(X)[1])
     with pytest.raises(ValueError, match=r"`window` must not be empty"):

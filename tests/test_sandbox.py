@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import uuid
 from pathlib import Path
 
@@ -33,6 +31,7 @@ if not os.environ.get("CI"):
 from classroom import sandbox  # noqa: E402
 from classroom.course import Course, Limits  # noqa: E402
 from classroom.grade import grade  # noqa: E402
+from tests.conftest import LocalServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "classroom" / "ch98_fixture.ipynb"
@@ -82,27 +81,12 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server():
-    """A TCP server on 127.0.0.1 that counts the connections it gets (none should come)."""
-    srv = socket.create_server(("127.0.0.1", 0))
-    srv.settimeout(0.2)
-    state = {"connections": 0, "stop": False}
-
-    def serve():
-        while not state["stop"]:
-            try:
-                conn, _ = srv.accept()
-            except OSError:
-                continue
-            state["connections"] += 1
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    state["port"] = srv.getsockname()[1]
-    yield state
-    state["stop"] = True
-    thread.join(timeout=5)
-    srv.close()
+    """The suite's local HTTP server; it counts every TCP connection it gets (none should come)."""
+    srv = LocalServer()
+    try:
+        yield srv
+    finally:
+        srv.stop()
 
 
 def _probe(paths) -> str:
@@ -139,7 +123,7 @@ def hostile(course, server, tmp_path_factory):
         "snoop": ("ch98-ex-size", _probe(secrets)),
         "network": ("ch98-ex-size",
                     "import socket\ntry:\n"
-                    f"    socket.create_connection(('127.0.0.1', {server['port']}), timeout=3).sendall(b'stolen')\n"
+                    f"    socket.create_connection(('127.0.0.1', {server.port}), timeout=3).sendall(b'stolen')\n"
                     "    print('CONNECTED')\nexcept OSError as exc:\n    print('NO NETWORK', type(exc).__name__)\n"),
         "writer": ("ch98-ex-size", "import os\n" + write),
         "forkbomb": ("ch98-ex-size", "import os\nwhile True:\n    try:\n        os.fork()\n"
@@ -197,7 +181,7 @@ def test_a_submission_cannot_read_the_course_or_other_submissions(hostile, cours
 def test_a_submission_has_no_network(hostile, course, server):
     assert _scores(hostile, "network") == [1, 1, 1, 1, 1]
     assert "NO NETWORK" in _outputs(course, "network")
-    assert server["connections"] == 0
+    assert server.connections == 0
 
 
 def test_a_submission_writes_nothing_outside_its_folder(hostile, course):

@@ -44,8 +44,10 @@ def test_mnist_network_flatten_size():
 
 
 def test_max_pool_same_on_five_by_five():
-    assert pool_output_size(5, 2, 2, "same") == 3
+    assert pool_output_size(5, 2, stride=2, padding="same") == 3
     assert pool_output_size(4, 2) == 2
+    with pytest.raises(TypeError):                 # keyword-only, like the pooling layers
+        pool_output_size(5, 2, 2, "same")
 
 
 def test_same_and_valid_follow_tensorflow():

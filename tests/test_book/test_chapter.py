@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from cnnlib import chapter
-from cnnlib.chapter import Results
+from cnnlib.book import chapter
+from cnnlib.book.chapter import Results
 
 
 @pytest.fixture

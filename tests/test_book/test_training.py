@@ -1,9 +1,9 @@
-"""Batch order, the live dashboard and step-counted Keras training."""
+"""cnnlib.book.training: batch order and step-counted Keras training."""
 
 import numpy as np
 import pytest
 
-from cnnlib.training import LivePlot, batch_indices, train_steps
+from cnnlib.book.training import batch_indices, train_steps
 
 
 def test_batch_indices_cover_each_epoch_and_repeat():
@@ -16,27 +16,11 @@ def test_batch_indices_cover_each_epoch_and_repeat():
         list(batch_indices(10, 11, 1))
 
 
-def test_live_plot_collects_and_draws():
-    live = LivePlot({"loss": ["loss"], "accuracy": ["train", "test"]}, total=4,
-                    reference={"test": ([0, 4], [0.1, 0.9])}, title="demo")
-    for step in range(1, 5):
-        live.update(step, loss=1 / step, train=step / 5)
-    live.update(4, test=0.8)
-    assert live.series["test"] == ([4], [0.8])
-    fig = live.close()
-    assert "finished: 4 steps" in fig._suptitle.get_text()
-    assert [ax.get_xlabel() for ax in fig.get_axes()] == ["training step"] * 2
-    with pytest.raises(KeyError, match=r"unknown series 'acc'"):
-        live.update(5, acc=1.0)
-    with pytest.raises(ValueError, match=r"`panels` must name at least one panel"):
-        LivePlot({})
-
-
 @pytest.mark.tf
 def test_train_steps_is_reproducible(tf):
     import keras
 
-    from cnnlib import chapter
+    from cnnlib.book import chapter
 
     rng = np.random.default_rng(0)
     x = rng.standard_normal((64, 4)).astype("float32")

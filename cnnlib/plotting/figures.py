@@ -1,4 +1,5 @@
-"""Figures the chapters share (matplotlib only).
+"""Figures the chapters share (matplotlib only): image grids, filters,
+feature maps, value grids with outlined windows, training curves.
 
 Each function draws into the axes or figure it is given (or a new one), labels
 what it draws, returns it, and never changes global matplotlib settings.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from .shapes import LayerSummary
+from ..shapes import LayerSummary
 
 __all__ = ["plot_stack", "KIND_COLORS"]
 

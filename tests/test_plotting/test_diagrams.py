@@ -1,4 +1,4 @@
-"""cnnlib.diagrams: block diagrams of layer summaries."""
+"""cnnlib.plotting.diagrams: block diagrams of layer summaries."""
 
 import matplotlib
 
@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnlib.diagrams import KIND_COLORS, plot_stack  # noqa: E402
+from cnnlib.plotting.diagrams import KIND_COLORS, plot_stack  # noqa: E402
 from cnnlib.shapes import Conv, Dense, Flatten, Pool, layer_summary  # noqa: E402
 
 

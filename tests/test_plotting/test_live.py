@@ -1,0 +1,24 @@
+"""cnnlib.plotting.live: the live training dashboard."""
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from cnnlib.plotting import LivePlot  # noqa: E402
+
+
+def test_live_plot_collects_and_draws():
+    live = LivePlot({"loss": ["loss"], "accuracy": ["train", "test"]}, total=4,
+                    reference={"test": ([0, 4], [0.1, 0.9])}, title="demo")
+    for step in range(1, 5):
+        live.update(step, loss=1 / step, train=step / 5)
+    live.update(4, test=0.8)
+    assert live.series["test"] == ([4], [0.8])
+    fig = live.close()
+    assert "finished: 4 steps" in fig._suptitle.get_text()
+    assert [ax.get_xlabel() for ax in fig.get_axes()] == ["training step"] * 2
+    with pytest.raises(KeyError, match=r"unknown series 'acc'"):
+        live.update(5, acc=1.0)
+    with pytest.raises(ValueError, match=r"`panels` must name at least one panel"):
+        LivePlot({})
