@@ -13,7 +13,7 @@ machine that stored the outputs and fails on the next one.
 A code cell is machine-dependent when it
 
 - calls a training or evaluation routine: Keras ``fit``, ``train_on_batch``,
-  ``evaluate`` and ``predict``, ``cnnlib.training.train_steps``, a
+  ``evaluate`` and ``predict``, ``cnnlib.book.training.train_steps``, a
   ``LivePlot`` dashboard, or a function defined in the same notebook that
   calls one of these or is itself named ``train...`` (the numpy trainers);
 - reads a clock or describes the machine (``time.perf_counter``,

@@ -1,6 +1,6 @@
 """``chapter-runs``: the table on the intro page of how long each chapter's
 full run took, and where, read from the chapters' results records
-(``notebooks/results/chNN.json``, written by :class:`cnnlib.chapter.Results`).
+(``notebooks/results/chNN.json``, written by :class:`cnnlib.book.chapter.Results`).
 
 The times are never typed: they change whenever a chapter is re-run.
 """

@@ -3,7 +3,7 @@
 Two inputs, neither typed into the page:
 
 * ``notebooks/results/chNN.json``: the rows, written by the chapter's full run
-  (:class:`cnnlib.chapter.Results`): the book's value, the source's, the
+  (:class:`cnnlib.book.chapter.Results`): the book's value, the source's, the
   tolerance and the status;
 * ``book/sources/chNN.yml``: the inventory of the source, one entry per figure
   it states (in its text, logs, tables or timings), with the results key that
