@@ -120,5 +120,5 @@ def train_steps(model, train, *, steps: int, batch_size: int, eval_every: int,
         if eval_sets and (step % eval_every == 0 or step == steps) and (not log.eval_steps or log.eval_steps[-1] != step):
             evaluate(step)
     if plot is not None:
-        plot.close()
+        plot.close(train_seconds=trained)
     return log._replace(seconds=trained)

@@ -96,7 +96,20 @@ class LivePlot:
             return f"step {step:,} of {self.total:,}, {t:.0f} s elapsed, about {eta:.0f} s to go"
         return f"step {step:,}, {t:.0f} s elapsed"
 
-    def _draw(self, final: bool = False):
+    def final_status(self, train_seconds: float | None = None) -> str:
+        """The dashboard's last title: the steps, and which clock each time is.
+
+        The book has one meaning of *training time*: the seconds spent in the
+        optimiser's steps.  The dashboard's own clock (*wall* time) also
+        counts evaluation and drawing, so it is always larger; both are named.
+        """
+        steps = getattr(self, "_step", 0)
+        wall = f"wall {self.elapsed:.1f} s with evaluation and drawing"
+        if train_seconds is None:
+            return f"finished: {steps:,} steps; {wall}"
+        return f"finished: {steps:,} steps; training {train_seconds:.1f} s, {wall}"
+
+    def _draw(self, final: bool = False, train_seconds: float | None = None):
         import matplotlib.pyplot as plt
 
         if self._fig is None:
@@ -121,8 +134,7 @@ class LivePlot:
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=8)
         head = self.title + ": " if self.title else ""
-        status = (f"finished: {getattr(self, '_step', 0):,} steps in {self.elapsed:.1f} s" if final
-                  else self._status())
+        status = self.final_status(train_seconds) if final else self._status()
         self._fig.suptitle(head + status, fontsize=10)
         if self._display is not None:
             if self._handle is None:
@@ -131,6 +143,9 @@ class LivePlot:
                 self._handle.update(self._fig)
         return self._fig
 
-    def close(self):
-        """Draw the final state and return the figure."""
-        return self._draw(final=True)
+    def close(self, train_seconds: float | None = None):
+        """Draw the final state and return the figure.  Pass the loop's own
+        training time (``train_seconds``) and the title shows it beside the
+        wall time."""
+        self.closed_status = self.final_status(train_seconds)
+        return self._draw(final=True, train_seconds=train_seconds)

@@ -22,3 +22,16 @@ def test_live_plot_collects_and_draws():
         live.update(5, acc=1.0)
     with pytest.raises(ValueError, match=r"`panels` must name at least one panel"):
         LivePlot({})
+
+
+def test_the_last_title_names_both_clocks():
+    live = LivePlot({"loss": ["loss"]}, total=2)
+    live.update(1, loss=1.0)
+    live.update(2, loss=0.5)
+    title = live.close(train_seconds=1.25)._suptitle.get_text()
+    assert "finished: 2 steps; training 1.2 s, wall " in title and "with evaluation and drawing" in title
+    assert live.closed_status == title
+    untimed = LivePlot({"loss": ["loss"]})
+    untimed.update(1, loss=1.0)
+    text = untimed.close()._suptitle.get_text()
+    assert text.startswith("finished: 1 steps; wall ") and "training" not in text
