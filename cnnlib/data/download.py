@@ -104,8 +104,8 @@ class DataNotFoundError(FileNotFoundError):
     ----------
     name : str
         The file, relative to the data folder (e.g. ``'mnist/t10k-labels-idx1-ubyte.gz'``).
-    path : pathlib.Path
-        Where it was looked for.
+    path
+        Where it was looked for (a ``pathlib.Path``).
     attempts : list of (str, str)
         Each URL tried and why it failed (empty with ``download=False``).
     """
@@ -122,7 +122,8 @@ class DataHashError(ValueError):
 
     Attributes
     ----------
-    path : pathlib.Path
+    path
+        The file (a ``pathlib.Path``).
     expected, actual : str
         The pinned and the computed SHA-256 (hex).
     """

@@ -56,8 +56,8 @@ class DataSplits(NamedTuple):
 
     Attributes
     ----------
-    train, valid, test : (x, y)
-        ``x`` : ndarray of uint8, shape (n, 28, 28), pixels 0..255;
+    train, valid, test : tuple
+        Each a pair ``(x, y)``: ``x`` : ndarray of uint8, shape (n, 28, 28), pixels 0..255;
         ``y`` : ndarray of uint8, shape (n,), class indices.
     classes : tuple of str
         ``classes[k]`` is the name of class ``k``.
@@ -74,8 +74,8 @@ class Occupancy(NamedTuple):
 
     Attributes
     ----------
-    train, test, test2 : (x, y)
-        ``x`` : ndarray of float64, shape (n, 5), columns :data:`FEATURES`;
+    train, test, test2 : tuple
+        Each a pair ``(x, y)``: ``x`` : ndarray of float64, shape (n, 5), columns :data:`FEATURES`;
         ``y`` : ndarray of int64, shape (n,), 1 if the room is occupied.
     """
 
