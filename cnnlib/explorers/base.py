@@ -312,9 +312,9 @@ class Explorer(anywidget.AnyWidget):
     last_update_s = None
 
     def __init_subclass__(cls, **kw):
-        super().__init_subclass__(**kw)
-        if cls.KIND:
+        if "KIND" in cls.__dict__:         # (not the subclass add_traits makes) before anywidget reads _esm
             cls._esm = bundle(cls.KIND)
+        super().__init_subclass__(**kw)
 
     def __init__(self, spec: dict, values: dict):
         super().__init__(spec=dict(spec, kind=self.KIND), values={k: str(v) for k, v in values.items()})
@@ -325,8 +325,16 @@ class Explorer(anywidget.AnyWidget):
     def compute(self, values: dict) -> dict:  # pragma: no cover - every explorer defines it
         raise NotImplementedError
 
+    def action(self, name: str) -> dict:
+        """The control changes a button of ``spec["buttons"]`` asks for (none by default)."""
+        return {}
+
     def _update(self):
         v = dict(self.values)
+        if "_action" in v:                 # a button: its changes come back through `values`
+            name = v.pop("_action").split("#")[0]
+            self.values = {**v, **{k: str(x) for k, x in self.action(name).items()}}
+            return
         key = {k: x for k, x in v.items() if k not in self.LOCAL}
         if key == self._last:
             return
