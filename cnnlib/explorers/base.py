@@ -317,7 +317,8 @@ class Explorer(anywidget.AnyWidget):
         super().__init_subclass__(**kw)
 
     def __init__(self, spec: dict, values: dict):
-        super().__init__(spec=dict(spec, kind=self.KIND), values={k: str(v) for k, v in values.items()})
+        spec = json.loads(json.dumps(dict(spec, kind=self.KIND)))       # what the browser receives
+        super().__init__(spec=spec, values={k: str(v) for k, v in values.items()})
         self._last = None
         self._update()
         self.observe(lambda _c: self._update(), names="values")
@@ -340,7 +341,7 @@ class Explorer(anywidget.AnyWidget):
             return
         self._last = key
         t0 = time.perf_counter()
-        self.view = dict(self.compute(v), at=v)
+        self.view = json.loads(json.dumps(dict(self.compute(v), at=v), allow_nan=False))
         self.last_update_s = time.perf_counter() - t0
 
     def set(self, **values):

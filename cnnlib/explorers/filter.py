@@ -66,6 +66,8 @@ def parse_kernel(text: str) -> np.ndarray:
     [[1.0, 2.0], [3.0, 4.5]]
     """
     rows = [r.replace(",", " ").split() for r in str(text).split(";") if r.strip()]
+    if len({len(r) for r in rows}) > 1:
+        raise ValueError(f"`custom` must be a rectangle of numbers (every row as long); got {text!r}.")
     try:
         k = np.array([[float(v) for v in r] for r in rows], dtype=np.float64)
     except ValueError:
@@ -188,8 +190,13 @@ class FilterExplorer(Explorer):
         super().__init__(spec, values)
 
     def compute(self, values):
-        return filter_view(self.images[values["image"]], values["filter"], int(values["stride"]),
-                           self.option("padding", values["padding"]), values.get("custom"))
+        x = self.images[values["image"]]
+        try:
+            return filter_view(x, values["filter"], int(values["stride"]), self.option("padding", values["padding"]),
+                               values.get("custom"))
+        except ValueError as err:          # a kernel being typed: say what is wrong with it
+            return {"image": _image_part(x), "kernel": {"w": pack(np.zeros((1, 1, x.shape[2])), "f4"), "note": None},
+                    "result": {"error": {"code": "text", "text": str(err)}}}
 
     def kernel_weights(self) -> np.ndarray:
         """The filter bank of the current controls."""
