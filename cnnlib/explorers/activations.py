@@ -385,8 +385,8 @@ def static_activations(model, x, y=None, *, indices: Sequence[int] | None = None
         raise ValueError(f"`indices` must not repeat an image; got {indices}.")
     sub = x[indices]
     probs = class_probabilities(model, sub)
+    ysub = _check_labels(None if y is None else np.asarray(y)[indices], len(indices), probs.shape[1], classes)
     names = _names(classes, probs.shape[1])
-    ysub = _check_labels(None if y is None else np.asarray(y)[indices], len(indices), len(names), classes)
     maps = activation_maps(model, sub, stages=stages)
     image_part, maps_part, options = Part("image"), Part("image", "layer"), []
     for j, idx in enumerate(indices):
