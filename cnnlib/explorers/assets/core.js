@@ -209,6 +209,9 @@ export function frame(model, root) {
       if (input._out) { input._out.textContent = input.value; }
       commit({ [c.name]: input.value });
     });
+    if (c.text) {  // a typed kernel is sent on Enter as well as when the field is left
+      input.addEventListener("keydown", (e) => { if (e.key === "Enter") { commit({ [c.name]: input.value }); } });
+    }
     label.appendChild(input);
     label._ctl = c;
     form.appendChild(label);
