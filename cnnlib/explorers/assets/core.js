@@ -270,6 +270,7 @@ export function frame(model, root) {
       input.value = String(v);
       commit({ [name]: String(v) });
     }
+    if (input.value !== String(v)) { input.value = String(v); }   // the range was narrower before
     if (input._out) { input._out.textContent = disabled ? "—" : String(v); }
     return v;
   }
