@@ -344,6 +344,9 @@ class Explorer(anywidget.AnyWidget):
         self.view = json.loads(json.dumps(dict(self.compute(v), at=v), allow_nan=False))
         self.last_update_s = time.perf_counter() - t0
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: a live explorer (anywidget); run the notebook to use it>"
+
     def set(self, **values):
         """Set controls (as a reader would), e.g. ``ex.set(n=26, stride=2)``."""
         self.values = {**self.values, **{k: str(x) for k, x in values.items()}}
