@@ -4,11 +4,10 @@
   Colab instead.  Jupyter Book 1 still adds Thebe's start-up scripts to every
   page, twice, which raises a console error ("THEBE_JS_URL has already been
   declared") and names a CDN.  They are dropped.
-* The explorers' viewer is the current one: a stored explorer output holds a
-  copy of ``cnnlib/explorers/assets`` (CSS and JavaScript) from the day its
-  notebook ran.  Each page gets the current copy, so a fix to the viewer
-  (keyboard use, announcements, colours) reaches the book without re-running
-  the notebooks; the states (the numbers) stay those the notebook computed.
+* The explorers' renderers (``cnnlib/explorers/assets``) are copied once to
+  ``_static/cnnx/``; a page holding a stored explorer output (its states
+  only) loads them from there, so a fix to a renderer reaches the book without
+  re-running the notebooks.
 * The theme's source maps (``*.map``, 3.4 MB, read only by a browser's
   developer tools) are not shipped with the site.
 """
@@ -34,48 +33,27 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
         files[:] = [js for js in files if not _is_thebe(js)]
 
 
-# --- explorers: the current viewer -------------------------------------------------------------
+# --- explorers: one copy of the renderers per site ---------------------------------------------
 
-_STATIC_EXPLORER = re.compile(
-    r'(<div class="cnnx cnnx-static" id="[^"]*" data-cnnx-kind="(\w+)"><style>)(.*?)(</style>)'
-    r'(.*?<script>)(.*?)(\nwindow\.cnnx\.mount\()', re.S)
-
-
-def _current_viewer(kind):
-    """(css, js) that :mod:`cnnlib.explorers` would inline in a new output of this kind."""
-    from cnnlib.explorers.render import asset, css
-
-    if kind == "activations":
-        from cnnlib.activations_explorer import ACTIVATIONS_CSS, ACTIVATIONS_JS
-
-        return css() + ACTIVATIONS_CSS, asset("core.js") + "\n" + ACTIVATIONS_JS
-    return css(), asset("core.js") + "\n" + asset(f"{kind}.js")
+def _has_explorer(body: str) -> bool:
+    return 'class="cnnx cnnx-static"' in body
 
 
-def refresh_explorers(body: str) -> str:
-    """``body`` with every static explorer's inlined CSS and viewer replaced by the current ones."""
-    def swap(m):
-        style, js = _current_viewer(m.group(2))
-        return m.group(1) + style + m.group(4) + m.group(5) + js + m.group(7)
-
-    return _STATIC_EXPLORER.sub(swap, body)
-
-
-def _explorer_dependencies(app, doctree):
-    """A page with a stored explorer is rebuilt when the viewer's files change."""
-    if not any("cnnx-static" in node.astext() for node in doctree.findall(nodes.raw)):
-        return
-    import cnnlib
-
-    root = Path(cnnlib.__file__).parent
-    for path in sorted((root / "explorers" / "assets").iterdir()) + [root / "activations_explorer.py"]:
-        app.env.note_dependency(str(path))
+def _explorer_files(app, pagename, templatename, context, doctree):
+    """A page with a static explorer loads the explorers' CSS and ``mount.js`` (which imports
+    ``core.js`` and each renderer it needs) from ``_static/cnnx/``: once per page, however many
+    explorers it holds; the stored outputs carry only their states."""
+    if _has_explorer(context.get("body") or ""):
+        app.add_css_file("cnnx/cnnx.css")
+        app.add_js_file("cnnx/mount.js", type="module")
 
 
-def _refresh_explorers(app, pagename, templatename, context, doctree):
-    body = context.get("body")
-    if body and "cnnx-static" in body:
-        context["body"] = refresh_explorers(body)
+def _copy_explorer_assets(app, exception):
+    """Copy ``cnnlib/explorers/assets`` to ``_static/cnnx/`` (served from the site: no CDN)."""
+    if exception is None and app.builder.format == "html":
+        from cnnlib.explorers import write_assets
+
+        write_assets(Path(app.outdir, "_static", "cnnx"))
 
 
 def _drop_source_maps(app, exception):
@@ -87,7 +65,7 @@ def _drop_source_maps(app, exception):
 
 def setup(app):
     app.connect("html-page-context", _drop_thebe, priority=900)
-    app.connect("html-page-context", _refresh_explorers)
-    app.connect("doctree-read", _explorer_dependencies)
+    app.connect("html-page-context", _explorer_files)
+    app.connect("build-finished", _copy_explorer_assets)
     app.connect("build-finished", _drop_source_maps)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

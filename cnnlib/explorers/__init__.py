@@ -1,32 +1,30 @@
-"""Interactive explorers of convolution and pooling, live and static.
+"""Interactive explorers of convolution, pooling and activation maps.
 
-Two renderings of the same three explorers (output size, filter, pooling):
+One module per explorer, each a ``views`` function computed by cnnlib
+(numbers only) and one JavaScript renderer, ``assets/<name>.js``:
 
-* live, in a running kernel: :mod:`cnnlib.widgets` (ipywidgets 8), whose
-  control handling (:mod:`cnnlib.explorers.live`) the activation-map
-  explorer of chapter 4 shares;
-* static, for the published book: :func:`static_output_size`,
-  :func:`static_filter` and :func:`static_pooling` return objects whose
-  ``_repr_html_`` carries every state, precomputed with cnnlib, and a small
-  self-contained JavaScript viewer.
+* :mod:`~cnnlib.explorers.output_size` (chapter 1): N, D, F, K, S, P -> output size, parameters;
+* :mod:`~cnnlib.explorers.filter` (chapter 2): a filter sliding over an image;
+* :mod:`~cnnlib.explorers.pooling` (chapters 2, 3): max and average pooling, forward and backward;
+* :mod:`~cnnlib.explorers.activations` (chapter 4): every conv layer's maps for a test image.
 
-Both display the views of :mod:`cnnlib.explorers.views`, where every number
-comes from cnnlib (:mod:`cnnlib.shapes`, :mod:`cnnlib.conv`, :mod:`cnnlib.pool`).
+Each has a live version (``*_explorer``: an anywidget; Python recomputes the
+view when a control changes) and a static one (``static_*``: every view its
+controls reach, embedded in the page).  The same renderer draws both; see
+:mod:`cnnlib.explorers.base`.  The activation explorer needs Keras and is
+imported on demand (``from cnnlib.explorers import activations``).
 """
 
 from __future__ import annotations
 
-from .static import (FILTER_CHOICES, OUTPUT_SIZE_CHOICES, POOLING_CHOICES, StaticExplorer, embedded_states,
-                     page, static_filter, static_output_size, static_pooling)
+from .base import Explorer, StaticExplorer, embedded_states, page, write_assets
+from .filter import FilterExplorer, filter_explorer, static_filter
+from .output_size import OutputSizeExplorer, output_size_explorer, static_output_size
+from .pooling import PoolingExplorer, pooling_explorer, static_pooling
 
 __all__ = [
-    "StaticExplorer",
-    "static_output_size",
-    "static_filter",
-    "static_pooling",
-    "page",
-    "embedded_states",
-    "OUTPUT_SIZE_CHOICES",
-    "FILTER_CHOICES",
-    "POOLING_CHOICES",
+    "Explorer", "StaticExplorer", "embedded_states", "page", "write_assets",
+    "output_size_explorer", "static_output_size", "OutputSizeExplorer",
+    "filter_explorer", "static_filter", "FilterExplorer",
+    "pooling_explorer", "static_pooling", "PoolingExplorer",
 ]

@@ -48,12 +48,13 @@ def explorer_images():
 @pytest.fixture(scope="session")
 def explorers_page(tmp_path_factory):
     """A standalone page with the three static explorers, served on 127.0.0.1."""
-    from cnnlib.explorers import page, static_filter, static_output_size, static_pooling
+    from cnnlib.explorers import page, static_filter, static_output_size, static_pooling, write_assets
 
     images, _ = explorer_images()
     built = {"output_size": static_output_size(), "filter": static_filter(images), "pooling": static_pooling()}
     root = tmp_path_factory.mktemp("site")
     (root / "index.html").write_text(page(*built.values(), title="Explorers"), encoding="utf-8")
+    write_assets(root / "cnnx")                 # the renderers, served once for the page (as the book does)
 
     with serve(root) as url:
         yield {"url": url + "index.html", "built": built, "images": images}

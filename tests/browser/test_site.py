@@ -114,7 +114,6 @@ def _assert_explorer_responds(page, explorer, page_path):
     else:
         lo, hi, current = control.evaluate("e => [Number(e.min), Number(e.max), Number(e.value)]")
         control.fill(str(int(lo if current != lo else hi)))
-    page.wait_for_timeout(100)
-    after = explorer.inner_text()
-    images_changed = explorer.evaluate("e => e.dataset.cnnxState || ''") != ""
-    assert after != before or images_changed, f"an explorer on {page_path} did not respond to its control"
+    # wait for the change to show (a condition, not a clock); time out if it never does
+    page.wait_for_function("([e, b]) => e.innerText !== b", arg=[explorer.element_handle(), before], timeout=5000)
+    assert explorer.inner_text() != before, f"an explorer on {page_path} did not respond to its control"

@@ -14,7 +14,8 @@ import pytest
 
 from cnnlib import (avg_pool2d_backward, avg_pool2d_forward, conv2d_forward, conv_output_size, conv_params,
                     max_pool2d_backward, max_pool2d_forward)
-from cnnlib.explorers import views
+from cnnlib.explorers import filter as views
+from cnnlib.explorers.samples import default_grids
 
 OS, FI, PO = ".cnnx[data-cnnx-kind=output_size]", ".cnnx[data-cnnx-kind=filter]", ".cnnx[data-cnnx-kind=pooling]"
 
@@ -147,11 +148,9 @@ def _pool(x, mode, size, stride, padding):
 def test_pooling_explorer_output_pick_and_mask_match_cnnlib(watch, explorers_page):
     w = watch()
     page = w.page
-    data = explorers_page["built"]["pooling"].data
     for grid, mode, size, stride, padding in (("5x5", "max", 3, 2, "same"), ("ties", "max", 2, 2, "valid"),
                                               ("6x6", "avg", 3, 1, "same"), ("5x5", "avg", 2, 2, "same")):
-        g = next(d for d in data["grids"] if d["name"] == grid)
-        x = np.array(g["v"]).reshape(g["h"], g["w"])
+        x = default_grids()[grid]
         for control, value in (("grid", grid), ("mode", mode), ("size", size), ("stride", stride),
                                ("padding", padding)):
             choose(page, PO, control, value)

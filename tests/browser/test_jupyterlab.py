@@ -1,0 +1,144 @@
+"""The live explorers in a real JupyterLab: anywidget hands the renderer the
+state Python computed, and the numbers follow the controls.
+
+A JupyterLab server is started on 127.0.0.1 with a random token, on a copy of
+``notebooks/explorers.ipynb``; Chromium opens it, runs every cell, changes a
+control in each live explorer with the keyboard-free Playwright API, and
+checks the announced numbers against cnnlib computed here.  Skipped (with the
+reason) without JupyterLab, anywidget's JupyterLab extension or Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cnnlib import avg_pool2d_forward, conv2d_forward, conv_output_size
+from tests.conftest import ROOT
+
+LIVE = ".cnnx:not(.cnnx-static)[data-cnnx-kind={}]"
+
+
+def _skip_reason():
+    try:
+        import anywidget  # noqa: F401
+        import jupyterlab  # noqa: F401
+    except ImportError as err:
+        return f"JupyterLab or anywidget is not installed ({err.name})"
+    out = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], capture_output=True, text=True)
+    if "anywidget" not in out.stdout + out.stderr:
+        return "anywidget's JupyterLab extension is not installed"
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copy(ROOT / "notebooks" / "explorers.ipynb", root / "explorers.ipynb")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
+         "--LabApp.news_url=", "--allow-root"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:                                  # wait for the server to answer (a condition, not a sleep)
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.skip("JupyterLab did not start")
+                time.sleep(0.2)
+        yield {"url": url, "token": token}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def status(root) -> str:
+    return " ".join(root.locator("[data-cnnx=status]").inner_text().split())
+
+
+def test_live_explorers_follow_their_controls(browser, lab):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{lab['url']}/lab/tree/explorers.ipynb?token={lab['token']}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
+        # Run > Run All Cells, as a reader would; the menu answers once the kernel session is up,
+        # so a click that came too early is repeated (waiting on the widgets, never on a clock)
+        for attempt in range(4):
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            try:
+                page.wait_for_selector(f"{LIVE.format('pooling')}[data-cnnx-ready='1']", timeout=45000)
+                break
+            except Exception:  # noqa: BLE001 - playwright's TimeoutError
+                page.keyboard.press("Escape")
+                if attempt == 3:
+                    raise
+        for kind in ("output_size", "filter", "pooling"):
+            page.wait_for_selector(f"{LIVE.format(kind)}[data-cnnx-ready='1']", timeout=60000)
+
+        os_ = page.locator(LIVE.format("output_size")).first
+        os_.locator("[data-cnnx-control=n]").select_option("26")
+        os_.locator("[data-cnnx-control=stride]").select_option("2")
+        with pytest.raises(ValueError) as err:
+            conv_output_size(26, 5, 2, 0)
+        expect(os_.locator("[data-cnnx=status]")).to_have_text(f"Invalid setting: {err.value}", timeout=30000)
+        os_.locator(".cnnx-presets button", has_text="AlexNet").click()
+        expect(os_.locator("[data-cnnx=out]")).to_have_text(str(conv_output_size(227, 11, 4, 0)), timeout=30000)
+
+        fi = page.locator(LIVE.format("filter")).first
+        fi.locator("[data-cnnx-control=filter]").select_option("blur")
+        expect(fi.locator("[data-cnnx=status]")).to_contain_text("Feature map", timeout=30000)
+        expect(fi.locator("[data-cnnx=kernel] td").first).to_have_text("0.0625", timeout=30000)
+        from cnnlib.explorers import filter as fx
+        from cnnlib.explorers.samples import default_images
+
+        x = fx.as_image(default_images(download=False)["digit"])
+        out, _ = conv2d_forward(x[None], fx.kernel_weights("blur", 1), np.zeros(1), stride=1, padding="valid")
+        i = int(fi.locator("[data-cnnx-control=row]").input_value())
+        j = int(fi.locator("[data-cnnx-control=col]").input_value())
+        shown = float(fi.locator("[data-cnnx=sum]").inner_text().replace("−", "-"))
+        assert shown == pytest.approx(out[0, i, j, 0], abs=5e-5)
+        fi.locator("[data-cnnx-control=filter]").select_option("custom")
+        fi.locator("[data-cnnx-control=custom]").fill("1 1; 1 1")
+        fi.locator("[data-cnnx-control=custom]").press("Enter")
+        expect(fi.locator("[data-cnnx=kernel] tr")).to_have_count(2, timeout=30000)
+
+        po = page.locator(LIVE.format("pooling")).first
+        po.locator("[data-cnnx-control=mode]").select_option("avg")
+        from cnnlib.explorers.samples import default_grids
+
+        g = default_grids()["6x6"]
+        avg, _ = avg_pool2d_forward(np.asarray(g, float)[None, :, :, None], size=2, stride=2)
+        expect(po.locator("[data-cnnx=status]")).to_have_text(
+            f"Output 3 × 3. Window (0, 0): average {avg[0, 0, 0, 0]:g} of 4 cells.", timeout=30000)
+    finally:
+        context.close()
