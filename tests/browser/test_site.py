@@ -77,7 +77,7 @@ def test_page(browser, site, screenshot_dir, page_path, width_name):
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.cnnx')].every(e => e.dataset.cnnxReady === '1')",
                 timeout=15000)
-        page.wait_for_timeout(200)
+        page.evaluate("() => document.fonts.ready.then(() => true)")   # text laid out in its final font
         shot = screenshot_dir / f"{page_path.replace('/', '__').removesuffix('.html')}-{width_name}.png"
         page.screenshot(path=str(shot), full_page=True)
 

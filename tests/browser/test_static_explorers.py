@@ -197,28 +197,21 @@ def test_screenshots_and_phone_width(watch, screenshot_dir, width):
 
 def test_built_book_page(browser, screenshot_dir):
     """Opt-in: $CNNX_BOOK_HTML is a built book (``_build/html``) holding notebooks/explorers.html."""
-    import functools
-    import http.server
     import os
-    import threading
     from pathlib import Path
+
+    from tests.conftest import serve
 
     root = os.environ.get("CNNX_BOOK_HTML")
     if not root or not (Path(root) / "notebooks" / "explorers.html").is_file():
         pytest.skip("set CNNX_BOOK_HTML to a built book's _build/html to check its explorers page")
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=root))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve(Path(root)) as url:
         ctx = browser.new_context(viewport={"width": 390, "height": 900})
         page = ctx.new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(f"{e} {e.stack}"))
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/notebooks/explorers.html")
+        page.goto(url + "notebooks/explorers.html")
         page.wait_for_function("() => document.querySelectorAll('.cnnx[data-cnnx-ready=\"1\"]').length === 3",
                                timeout=15000)
         choose(page, OS, "n", 26)
@@ -228,6 +221,3 @@ def test_built_book_page(browser, screenshot_dir):
         page.screenshot(path=str(screenshot_dir / "book-explorers-390.png"), full_page=True)
         assert [e for e in errors if "cnnx" in e] == []      # the theme's own errors are not ours
         ctx.close()
-    finally:
-        server.shutdown()
-        server.server_close()
