@@ -197,7 +197,10 @@ def _build(app, fromdoc):
     for chapter, inv in sorted(inventories.items()):
         for f in inv.get("figures") or []:
             if not f.get("row"):
-                missing.append([chapter, f.get("quote", ""), f.get("where", ""),
+                quote = f.get("quote", "")
+                # a quote of the source's LaTeX is shown as the source wrote it, as code
+                shown = nodes.paragraph("", "", nodes.literal(text=quote)) if "\\" in quote else quote
+                missing.append([chapter, shown, f.get("where", ""),
                                 "no" if str(f.get("comparable")).lower() in {"no", "false"} else "yes",
                                 f.get("why", "")])
     if missing:
