@@ -141,12 +141,12 @@ def _merge_errata(app, env, docnames, other):
     env.__dict__.setdefault("book_errata", {}).update(getattr(other, "book_errata", {}))
 
 
-def _chapter_of(docname: str) -> str | None:
+def chapter_of(docname: str) -> str | None:
     m = re.match(r"notebooks/(ch\d\d)_", docname)
     return m.group(1) if m else None
 
 
-def _link(app, fromdoc, todoc, text, anchor=""):
+def link(app, fromdoc, todoc, text, anchor=""):
     uri = app.builder.get_relative_uri(fromdoc, todoc) + (f"#{anchor}" if anchor else "")
     ref = nodes.reference("", "", internal=True, refuri=uri)
     ref += nodes.Text(text)
@@ -162,12 +162,12 @@ def _build_errata(app, fromdoc):
     total = sum(len(v) for v in store.values())
     out = [nodes.paragraph(text=f"{total} corrections to {len(store)} sources.")]
     for docname in sorted(store):
-        chapter = _chapter_of(docname)
+        chapter = chapter_of(docname)
         title = env.titles.get(docname)
         section = nodes.paragraph(classes=["errata-source"])
         section += nodes.strong(text=sources.get(chapter, "The source") if chapter else "The source")
         section += nodes.Text(f" ({len(store[docname])}), followed by ")
-        section += _link(app, fromdoc, docname, title.astext() if title is not None else docname)
+        section += link(app, fromdoc, docname, title.astext() if title is not None else docname)
         out.append(section)
         items = nodes.bullet_list()
         for anchor, heading, excerpt in store[docname]:
@@ -177,7 +177,7 @@ def _build_errata(app, fromdoc):
                 para += nodes.strong(text=heading[0].upper() + heading[1:] + ". ")
             para += excerpt.deepcopy().children
             para += nodes.Text(" ")
-            para += _link(app, fromdoc, docname, "(see where)", anchor)
+            para += link(app, fromdoc, docname, "(see where)", anchor)
             item += para
             items += item
         out.append(items)
@@ -191,7 +191,7 @@ def _fill(app, doctree, fromdoc):
 
 def _errata_page_is_always_fresh(app, env, added, changed, removed):
     """The errata page depends on every chapter: rebuild it."""
-    return [d for d in env.found_docs if d.startswith("book/appendix")]
+    return [d for d in env.found_docs if d.startswith("book/appendix_errata")]
 
 
 def setup(app):

@@ -26,6 +26,8 @@ import yaml
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from errata import chapter_of, link
+
 RESULTS_DIR = "notebooks/results"
 SOURCES_DIR = "book/sources"
 
@@ -76,12 +78,8 @@ def status_of(row: dict, figure: dict | None) -> tuple[str, str]:
 
 
 def _chapter_docs(env) -> dict:
-    out = {}
-    for docname in env.found_docs:
-        m = re.match(r"notebooks/(ch\d\d)_", docname)
-        if m:
-            out[m.group(1)] = docname
-    return out
+    """'ch01' -> the docname of that chapter's notebook."""
+    return {chapter_of(d): d for d in env.found_docs if chapter_of(d)}
 
 
 def _fmt(v) -> str:
@@ -93,12 +91,6 @@ def _fmt(v) -> str:
         return f"{int(v):,}" if float(v).is_integer() else str(v)
     except (TypeError, ValueError):
         return str(v)
-
-
-def _link(app, fromdoc, todoc, text):
-    ref = nodes.reference("", "", internal=True, refuri=app.builder.get_relative_uri(fromdoc, todoc))
-    ref += nodes.Text(text)
-    return ref
 
 
 def _table(headers, rows, widths):
@@ -163,7 +155,7 @@ def _build(app, fromdoc):
             status, note = status_of(r, by_row.get(r["key"]))
             counts[status] = counts.get(status, 0) + 1
             where = nodes.paragraph()
-            where += _link(app, fromdoc, doc, chapter) if doc else nodes.Text(chapter)
+            where += link(app, fromdoc, doc, chapter) if doc else nodes.Text(chapter)
             tol = "" if r.get("tolerance") is None or status == "not comparable" else "±" + _fmt(r["tolerance"])
             cell = nodes.paragraph()
             cell += nodes.Text(status) if status == "reproduced" else nodes.strong(text=status)
@@ -182,7 +174,7 @@ def _build(app, fromdoc):
         doc = chapters.get(chapter)
         para = nodes.paragraph()
         title = env.titles.get(doc) if doc else None
-        para += _link(app, fromdoc, doc, title.astext() if title is not None else chapter) if doc else nodes.Text(chapter)
+        para += link(app, fromdoc, doc, title.astext() if title is not None else chapter) if doc else nodes.Text(chapter)
         versions = ", ".join(f"{k} {m[k]}" for k in ("tensorflow", "numpy", "python") if k in m)
         para += nodes.Text(f": {rec['mode']} mode, run {rec['created'][:10]} on {m.get('summary', '?')}"
                            + (f" ({versions})" if versions else "") + ".")
