@@ -7,6 +7,15 @@ installs it into ``node_modules``); it is injected into the page from that local
 copy, so the test runs offline.  Where a violation comes from the theme, the
 book's CSS (``book/_static/book.css``) overrides it: no rule is disabled here.
 
+Code cells are most of a chapter's page: Pygments wraps every token in a
+``<span>`` (about 13,000 in chapter 3), and axe's colour-contrast rule costs
+about 2 ms of CPU for each.  The spans carry no meaning, only a colour, so
+before axe runs :data:`MERGE_CODE_TOKENS` keeps the first span of each
+distinct style in each view (its colour, background, size, weight, slant and
+opacity, on its code block's background) and turns the other spans of that
+style into plain text.  Every style is still checked for contrast, every other
+element of the page for every rule, and chapter 3 takes a third of the time.
+
 The theme's dark mode is chosen the way a reader's earlier choice is kept:
 ``localStorage.mode = "dark"`` before the page loads (pydata-sphinx-theme then
 sets ``data-theme="dark"`` on ``<html>``).  With ``$CNNX_SCREENSHOTS`` set,
@@ -61,6 +70,26 @@ def report(violations) -> str:
     return "\n".join(lines)
 
 
+MERGE_CODE_TOKENS = """() => {
+  const seen = new Set();
+  let merged = 0;
+  for (const block of document.querySelectorAll('.highlight')) {
+    const blockBackground = getComputedStyle(block).backgroundColor;
+    for (const span of [...block.querySelectorAll('span')]) {
+      const s = getComputedStyle(span);
+      const style = [blockBackground, s.color, s.backgroundColor, s.fontSize, s.fontWeight, s.fontStyle,
+                     s.opacity, s.textDecorationLine].join('|');
+      if (seen.has(style) && span.children.length === 0) {
+        span.replaceWith(document.createTextNode(span.textContent));
+        merged++;
+      } else {
+        seen.add(style);
+      }
+    }
+  }
+  return merged;
+}"""
+
 START_AXE = """(tags) => {
   window.__axeViolations = axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
     .then(result => result.violations.map(v => ({
@@ -82,6 +111,7 @@ def test_no_wcag_a_or_aa_violations(browser, site, screenshot_dir, page_path):
             for mode in MODES:
                 context, page = open_page(browser, site + page_path, width, mode)
                 views[width_name, mode] = (context, page)
+                page.evaluate(MERGE_CODE_TOKENS)
                 page.add_script_tag(content=axe_source())
                 page.evaluate(START_AXE, WCAG_TAGS)
         failures = []
@@ -119,3 +149,31 @@ def test_formulas_carry_assistive_mathml(browser, site):
         assert page.evaluate("() => MathJax.config.options.menuOptions.settings.assistiveMml") is True
     finally:
         context.close()
+
+
+def test_merging_code_tokens_keeps_every_style_checked(browser, tmp_path):
+    """A low-contrast token style that first appears deep in a code block, after
+    hundreds of spans of other styles, is still found once the spans are merged."""
+    from tests.conftest import serve
+
+    good = "".join(f'<span style="color:#1a1a1a">tok{i} </span>' for i in range(300))
+    bad = '<span style="color:#c8c8c8">faint</span> <span style="color:#c8c8c8">again</span>'
+    html = (f'<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+            f'<div class="highlight" style="background:#ffffff"><pre>{good}{bad}{good}</pre></div>'
+            f'</main></body></html>')
+    (tmp_path / "index.html").write_text(html, encoding="utf-8")
+    with serve(tmp_path) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(url + "index.html")
+            assert page.evaluate(MERGE_CODE_TOKENS) == 602 - 2   # all spans but the first of each style
+            assert page.locator(".highlight span").count() == 2
+            page.add_script_tag(content=axe_source())
+            page.evaluate(START_AXE, WCAG_TAGS)
+            violations = page.evaluate("() => window.__axeViolations")
+            contrast = [v for v in violations if v["id"] == "color-contrast"]
+            assert contrast and "faint" in page.content()
+            assert len(contrast[0]["nodes"]) == 1
+        finally:
+            context.close()
