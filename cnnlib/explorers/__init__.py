@@ -17,13 +17,13 @@ imported on demand (``from cnnlib.explorers import activations``).
 
 from __future__ import annotations
 
-from .base import Explorer, StaticExplorer, embedded_states, page, write_assets
+from .base import Explorer, StaticExplorer, embedded_states, page, saved_explorer, write_assets
 from .filter import FilterExplorer, filter_explorer, static_filter
 from .output_size import OutputSizeExplorer, output_size_explorer, static_output_size
 from .pooling import PoolingExplorer, pooling_explorer, static_pooling
 
 __all__ = [
-    "Explorer", "StaticExplorer", "embedded_states", "page", "write_assets",
+    "Explorer", "StaticExplorer", "embedded_states", "page", "saved_explorer", "write_assets",
     "output_size_explorer", "static_output_size", "OutputSizeExplorer",
     "filter_explorer", "static_filter", "FilterExplorer",
     "pooling_explorer", "static_pooling", "PoolingExplorer",

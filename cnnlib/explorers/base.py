@@ -249,6 +249,13 @@ class StaticExplorer:
     def _repr_html_(self) -> str:
         return self.html
 
+    def save(self, path) -> Path:
+        """Write the fragment to `path`, for another page to show (:func:`saved_explorer`)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.html, encoding="utf-8")
+        return path
+
     def __repr__(self) -> str:
         return (f"<static {self.kind.replace('_', '-')} explorer: {self.title!r}, "
                 f"{self.payload_bytes / 1000:.1f} kB of states>")
@@ -259,6 +266,59 @@ def embedded_states(page_html: str) -> list:
     pat = re.compile(r'data-cnnx-kind="(\w+)".*?<script type="' + re.escape(DATA_TYPE)
                      + r'" class="cnnx-data">([A-Za-z0-9+/=]+)</script>', re.S)
     return [(kind, decode_payload(b64)) for kind, b64 in pat.findall(page_html)]
+
+
+class SavedExplorer:
+    """A static explorer read back from a file that :meth:`StaticExplorer.save` wrote."""
+
+    def __init__(self, fragment: str, kind: str, data: dict):
+        self.html, self.kind, self.data = fragment, kind, data
+
+    @property
+    def title(self) -> str:
+        return self.data["spec"]["title"]
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<saved {self.kind} explorer: {self.title!r}>"
+
+
+class MissingExplorer:
+    """What :func:`saved_explorer` shows when the file is not there: where to get the explorer."""
+
+    def __init__(self, path: Path, hint: str):
+        self.path, self.hint = path, hint
+
+    def _repr_html_(self) -> str:
+        return f'<p class="cnnx-missing">{html.escape(str(self))}</p>'
+
+    def __str__(self) -> str:
+        return f"{self.path} is not here. {self.hint}".strip()
+
+    __repr__ = __str__
+
+
+def saved_explorer(path, *, hint: str = "") -> "SavedExplorer | MissingExplorer":
+    """The static explorer saved at `path` (one explorer, checked), or, when the
+    file is missing (a notebook opened on its own, in Colab), a note with `hint`.
+
+    Raises
+    ------
+    ValueError
+        If the file holds anything but exactly one explorer.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return MissingExplorer(path, hint)
+    fragment = path.read_text(encoding="utf-8")
+    found = embedded_states(fragment)
+    if len(found) != 1:
+        raise ValueError(f"{path} must hold exactly one explorer written by StaticExplorer.save; "
+                         f"it holds {len(found)}.")
+    kind, data = found[0]
+    return SavedExplorer(fragment, kind, data)
 
 
 def write_assets(dest) -> Path:
