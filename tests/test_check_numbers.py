@@ -62,6 +62,7 @@ def test_captions_are_checked(tmp_path):
     ("(Candanedo and Feldheim, 2016)", "year"),
     ("Keras in TensorFlow 2 runs eagerly.", "name"),
     ("A filter moved with stride 2 halves the map.", "setting"),
+    ("Smith and Lee (arXiv:2008.10400) report 99.87 % with an ensemble.", "arXiv"),
 ])
 def test_explained_numbers_carry_their_reason(tmp_path, text, reason):
     findings = check_numbers.check(notebook(tmp_path, text))
