@@ -212,8 +212,10 @@ def test_built_book_page(browser, screenshot_dir):
         errors = []
         page.on("pageerror", lambda e: errors.append(f"{e} {e.stack}"))
         page.goto(url + "notebooks/explorers.html")
-        page.wait_for_function("() => document.querySelectorAll('.cnnx[data-cnnx-ready=\"1\"]').length === 3",
+        page.wait_for_function("() => document.querySelectorAll('.cnnx[data-cnnx-ready=\"1\"]').length === 4",
                                timeout=15000)
+        kinds = page.evaluate("() => [...document.querySelectorAll('.cnnx')].map(e => e.dataset.cnnxKind)")
+        assert sorted(kinds) == ["activations", "filter", "output_size", "pooling"]   # every explorer of the book
         choose(page, OS, "n", 26)
         choose(page, OS, "stride", 2)
         assert text(page, f"{OS} [data-cnnx=error]").startswith("(26 - 5 + 2*0) / 2 + 1 = 11.5")
