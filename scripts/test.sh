@@ -33,7 +33,7 @@ if ((${#notebooks[@]})); then
 fi
 # Two workers: much of the suite waits (on browsers, kernels starting, sandboxes
 # and time limits), so two share this machine's cores well.  Each file stays on
-# one worker (tests/conftest.py); `-n 0` runs everything in this process.
+# one worker (the root conftest.py); `-n 0` runs everything in this process.
 args+=(-n 2 --dist loadgroup --durations=25)
 export CNNX_BOOK_HTML="$ROOT/_build/html" CNNBOOK_SITE="$ROOT/_build/html"
 exec python -m pytest "${args[@]}" "$@"

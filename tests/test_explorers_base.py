@@ -11,7 +11,6 @@ import pytest
 pytest.importorskip("anywidget")
 
 from cnnlib import conv_output_size  # noqa: E402
-from cnnlib import explorers  # noqa: E402
 from cnnlib.explorers import base, static_output_size, static_pooling  # noqa: E402
 from cnnlib.explorers.base import Part, StaticExplorer, embedded_states, pack, pack_exact, page, size_error  # noqa: E402
 
@@ -105,19 +104,19 @@ def test_the_live_module_is_core_plus_the_renderer():
 
 
 def test_a_saved_explorer_reads_back_the_same_states(tmp_path):
-    static = explorers.static_pooling()
+    static = static_pooling()
     path = static.save(tmp_path / "results" / "pooling.html")
-    back = explorers.saved_explorer(path)
+    back = base.saved_explorer(path)
     assert back.kind == "pooling" and back.data == static.data and back._repr_html_() == static.html
 
 
 def test_a_missing_saved_explorer_says_where_to_get_it(tmp_path):
-    shown = explorers.saved_explorer(tmp_path / "nothing.html", hint="Run chapter 4.")
+    shown = base.saved_explorer(tmp_path / "nothing.html", hint="Run chapter 4.")
     assert "nothing.html is not here. Run chapter 4." in shown._repr_html_()
 
 
 def test_a_file_without_exactly_one_explorer_is_refused(tmp_path):
     two = tmp_path / "two.html"
-    two.write_text(explorers.static_pooling().html + explorers.static_pooling().html, encoding="utf-8")
+    two.write_text(static_pooling().html + static_pooling().html, encoding="utf-8")
     with pytest.raises(ValueError, match="exactly one explorer.*holds 2"):
-        explorers.saved_explorer(two)
+        base.saved_explorer(two)

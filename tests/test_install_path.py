@@ -6,7 +6,7 @@ A fresh virtual environment sees the packages a Colab runtime already has
 folder of links), runs a chapter notebook whose first cell installs cnnlib,
 pointed at this checkout instead of GitHub (there is no internet here) and
 with ``--no-index``, and then executes the chapter's set-up cells in quick
-mode: the ones tagged ``grading-setup`` (its imports, its data, the definitions
+mode: the ones tagged ``grading-setup`` (``classroom.setup_cells.TAG``: its imports, its data, the definitions
 its exercises use), which is what everything after them stands on.  The whole
 chapter runs under nbval in the project's environment; running it a second
 time here would only repeat that, at three minutes.
@@ -28,6 +28,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import sync_install_cell as sic  # noqa: E402
+
+from classroom.setup_cells import TAG as SETUP_TAG  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "notebooks").glob("ch*.ipynb"))
 
@@ -75,7 +77,7 @@ def test_a_fresh_environment_runs_a_chapter_with_only_its_install_cell(tmp_path)
     local = local.replace("%pip install --quiet", "%pip install --quiet --no-index --no-build-isolation")
     assert local != first
     nb["cells"][0]["source"] = local
-    setup = [c for c in nb["cells"][1:] if "grading-setup" in c.get("metadata", {}).get("tags", [])]
+    setup = [c for c in nb["cells"][1:] if SETUP_TAG in c.get("metadata", {}).get("tags", [])]
     assert any("cnnlib" in "".join(c["source"]) for c in setup), "no set-up cell of the chapter uses cnnlib"
     nb["cells"] = nb["cells"][:1] + setup
     work = tmp_path / "run"

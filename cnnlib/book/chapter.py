@@ -29,6 +29,8 @@ __all__ = [
     "machine_description",
     "Results",
     "Check",
+    "glue",
+    "glue_value",
 ]
 
 QUICK_ENV = "CNNBOOK_QUICK"
@@ -46,6 +48,36 @@ def pick(full, quick):
     True
     """
     return quick if quick_mode() else full
+
+
+def glue(name: str, value, display: bool = True) -> None:
+    """myst-nb's ``glue``: hand `value` to the book's text under `name`.
+
+    Where myst-nb is not installed (a chapter opened in Colab), there is no
+    book to hand it to: the value is only shown, if `display` asks for it.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        if display:
+            from IPython.display import display as show
+
+            show(value)
+        return
+    myst_glue(name, value, display=display)
+
+
+def glue_value(name: str, value) -> None:
+    """Glue a number or a phrase for the prose as a plain Python value, not shown
+    in the notebook (a numpy scalar would reach the page as ``np.float64(...)``):
+    a ``str`` stays a string, a whole number that is not a ``float`` becomes an
+    ``int``, anything else a ``float``."""
+    if isinstance(value, str):
+        glue(name, value, display=False)
+    elif float(value).is_integer() and not isinstance(value, float):
+        glue(name, int(value), display=False)
+    else:
+        glue(name, float(value), display=False)
 
 
 def seed_everything(seed: int = 0, *, deterministic_tf: bool = True) -> None:

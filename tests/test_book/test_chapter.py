@@ -1,6 +1,7 @@
 """Quick/full mode, seeding and the results record."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -77,3 +78,25 @@ def test_save_keeps_quick_runs_apart(monkeypatch, tmp_path):
 def test_bad_chapter_name():
     with pytest.raises(ValueError, match=r"`chapter` must be a non-empty string"):
         Results("")
+
+
+def test_glue_value_hands_the_book_plain_python_values(monkeypatch):
+    myst_nb = pytest.importorskip("myst_nb")
+    glued = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.append((name, value, display)))
+    chapter.glue_value("n", np.int64(1100))
+    chapter.glue_value("acc", np.float32(0.5))
+    chapter.glue_value("where", "CPU only")
+    assert glued == [("n", 1100, False), ("acc", 0.5, False), ("where", "CPU only", False)]
+    assert [type(v) for _, v, _ in glued] == [int, float, str]
+
+
+def test_glue_without_myst_nb_only_shows_what_it_is_asked_to(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setitem(sys.modules, "myst_nb", None)     # as in Colab: the import fails
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    chapter.glue("hidden", 3, display=False)
+    chapter.glue("shown", 4)
+    assert shown == [4]
