@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # Chapters whose audit is complete: the test suite holds them to zero unexplained numbers.
-AUDITED: tuple[str, ...] = ("ch01", "ch02", "ch03", "ch05")
+AUDITED: tuple[str, ...] = ("ch01", "ch02", "ch03", "ch04", "ch05")
 
 _NOT_PROSE = re.compile(
     r"\$\$.*?\$\$"                 # display maths

@@ -70,11 +70,11 @@ def glue(name: str, value, display: bool = True) -> None:
 def glue_value(name: str, value) -> None:
     """Glue a number or a phrase for the prose as a plain Python value, not shown
     in the notebook (a numpy scalar would reach the page as ``np.float64(...)``):
-    a ``str`` stays a string, a whole number that is not a ``float`` becomes an
-    ``int``, anything else a ``float``."""
+    a ``str`` stays a string, a whole number that is not a float (Python's or
+    numpy's) becomes an ``int``, anything else a ``float``."""
     if isinstance(value, str):
         glue(name, value, display=False)
-    elif float(value).is_integer() and not isinstance(value, float):
+    elif float(value).is_integer() and not isinstance(value, (float, np.floating)):
         glue(name, int(value), display=False)
     else:
         glue(name, float(value), display=False)

@@ -87,8 +87,10 @@ def test_glue_value_hands_the_book_plain_python_values(monkeypatch):
     chapter.glue_value("n", np.int64(1100))
     chapter.glue_value("acc", np.float32(0.5))
     chapter.glue_value("where", "CPU only")
-    assert glued == [("n", 1100, False), ("acc", 0.5, False), ("where", "CPU only", False)]
-    assert [type(v) for _, v, _ in glued] == [int, float, str]
+    chapter.glue_value("pct", np.float32(98.0))    # a whole float stays a float: "98.0", not "98"
+    assert glued == [("n", 1100, False), ("acc", 0.5, False), ("where", "CPU only", False),
+                     ("pct", 98.0, False)]
+    assert [type(v) for _, v, _ in glued] == [int, float, str, float]
 
 
 def test_glue_without_myst_nb_only_shows_what_it_is_asked_to(monkeypatch):
