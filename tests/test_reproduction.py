@@ -79,3 +79,32 @@ def test_page_prints_each_sources_coverage_and_honest_statuses():
                 m = re.search(re.escape(claim) + r" (.{0,80})", text)
                 assert m and "not comparable" in m.group(1) and "reproduced" not in m.group(1).split(":")[0], \
                     (path.stem, claim, m and m.group(1))
+
+
+def notebook_headings(chapter):
+    """The Markdown headings of a chapter's notebook: each `#` line, without its #'s and surrounding spaces."""
+    (path,) = (ROOT / "notebooks").glob(f"{chapter}_*.ipynb")
+    headings = set()
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if re.match(r"#{1,6}\s", line):
+                    headings.add(line.lstrip("#").strip())
+    return headings
+
+
+@pytest.mark.parametrize("path", INVENTORIES, ids=[p.stem for p in INVENTORIES])
+def test_why_texts_cite_sections_not_cells(path):
+    """A reader of the appendix sees no cell numbers, and they drift whenever a cell is added: a `why` names
+    the section instead, as in “<heading>”, and that heading must exist in the chapter's notebook. Curly
+    quotes in a `why` are kept for such citations (other quotations use straight quotes)."""
+    inv = yaml.safe_load(path.read_text(encoding="utf-8"))
+    headings = notebook_headings(path.stem)
+    for f in inv["figures"]:
+        why = f["why"]
+        assert not re.search(r"\bcells? \d", why, re.IGNORECASE), f"{f['id']}: cites a cell: {why!r}"
+        cited = re.findall(r"\bin “([^”]*)”", why)
+        assert len(cited) == why.count("“") == why.count("”"), \
+            f"{f['id']}: a curly-quoted text that is not written as in “<section>”: {why!r}"
+        for section in cited:
+            assert section in headings, f"{f['id']}: no heading {section!r} in {path.stem}'s notebook"
