@@ -38,6 +38,10 @@ class LivePlot:
     xlabel : str
     min_interval : float
         Redraw at most this often (seconds): drawing is not free.
+    max_share : float
+        Drawing takes at most this share of the loop's time: after a redraw
+        that took ``d`` seconds, the next waits at least ``d / max_share - d``
+        (a big figure on a slow machine redraws less often).
     reference : mapping series name -> (x values, y values), optional
         Points to draw for comparison (e.g. a source's reported accuracies);
         they go into the panel that holds a series of the same name, else the last.
@@ -53,7 +57,7 @@ class LivePlot:
     """
 
     def __init__(self, panels: Mapping[str, Sequence[str]], *, total: int | None = None,
-                 xlabel: str = "training step", min_interval: float = 1.0,
+                 xlabel: str = "training step", min_interval: float = 1.0, max_share: float = 0.1,
                  reference: Mapping[str, tuple] | None = None, title: str | None = None):
         if not panels:
             raise ValueError("`panels` must name at least one panel and its series.")
@@ -62,6 +66,11 @@ class LivePlot:
         self.total = total
         self.xlabel = xlabel
         self.min_interval = float(min_interval)
+        if not 0 < max_share <= 1:
+            raise ValueError(f"`max_share` is a share of the time, in (0, 1]; got {max_share!r}.")
+        self.max_share = float(max_share)
+        self._gap = self.min_interval   # seconds from one redraw to the next
+        self.redraws = 0
         self.reference = dict(reference or {})
         self.title = title
         self.start = time.perf_counter()
@@ -84,9 +93,12 @@ class LivePlot:
             ys.append(float(v))
         self._step = step
         now = time.perf_counter()
-        if self._display is not None and now - self._last_draw >= self.min_interval:
+        if self._display is not None and now - self._last_draw >= self._gap:
             self._draw()
-            self._last_draw = now
+            self.redraws += 1
+            self._last_draw = time.perf_counter()
+            cost = self._last_draw - now
+            self._gap = max(self.min_interval, cost / self.max_share - cost)
 
     def _status(self) -> str:
         step = getattr(self, "_step", 0)

@@ -35,3 +35,31 @@ def test_the_last_title_names_both_clocks():
     untimed.update(1, loss=1.0)
     text = untimed.close()._suptitle.get_text()
     assert text.startswith("finished: 1 steps; wall ") and "training" not in text
+
+
+def test_a_slow_redraw_makes_the_next_one_wait(monkeypatch):
+    """Drawing takes at most `max_share` of the loop: a redraw that costs 50 ms
+    puts the next one 450 ms later, even when `min_interval` would allow it sooner."""
+    import cnnlib.plotting.live as live_module
+
+    clock = [0.0]
+    monkeypatch.setattr(live_module.time, "perf_counter", lambda: clock[0])
+
+    def slow_draw(self, final=False, train_seconds=None):
+        clock[0] += 0.05                         # one redraw: 50 ms
+
+    monkeypatch.setattr(LivePlot, "_draw", slow_draw)
+    live = LivePlot({"loss": ["loss"]}, min_interval=0.0, max_share=0.1)
+    live._display = object()                     # as in a notebook
+    for step in range(100):                      # 100 updates, 10 ms of work each
+        clock[0] += 0.01
+        live.update(step, loss=1.0)
+    assert live.redraws == 3                     # at 0.01, 0.51 and 1.01 s of a 1.15 s loop
+    fast = LivePlot({"loss": ["loss"]}, min_interval=0.0, max_share=1.0)
+    fast._display = object()
+    for step in range(100):
+        clock[0] += 0.01
+        fast.update(step, loss=1.0)
+    assert fast.redraws == 100                   # all its time may go to drawing: every update redraws
+    with pytest.raises(ValueError, match="max_share"):
+        LivePlot({"loss": ["loss"]}, max_share=0)
