@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sys
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,7 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
     ``scheduler`` (an address), or a LocalCluster of ``jobs`` workers.
     """
     from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import SAWarning
 
     from .nbgrader_ext import PerExerciseCsvExporter
 
@@ -239,25 +241,34 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
             note = _submit(path, course.submitted_dir(student) / f"{stem}.ipynb")
             if note:
                 notes.append(f"{student}: {stem}: {note}")
+    # The submission's records exist before any of its notebooks is graded: two of a
+    # student's notebooks graded at once would otherwise both try to create them.
+    # (nbgrader's own code for this raises SQLAlchemy warnings about its session, in every
+    # autograde process too; the records are made all the same.)
+    with Gradebook(db_url, "cnn-book") as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=SAWarning)
+        for student in found:
+            gb.update_or_create_submission(course.assignment, student)
 
     runs: dict[tuple[str, str], RunResult] = {}
 
-    def run_student(student: str):
-        for stem in sorted(found[student]):
-            echo(f"[grade] {student}: {stem} ...")
-            r = course.autograde(student, stem, env)
-            runs[(student, stem)] = r
-            how = "killed at the time limit" if r.killed else ("done" if r.ok else f"nbgrader failed ({r.returncode})")
-            echo(f"[grade] {student}: {stem} {how} in {r.seconds:.0f} s")
+    def run_notebook(job: tuple[str, str]):
+        student, stem = job
+        echo(f"[grade] {student}: {stem} ...")
+        r = course.autograde(student, stem, env)
+        runs[(student, stem)] = r
+        how = "killed at the time limit" if r.killed else ("done" if r.ok else f"nbgrader failed ({r.returncode})")
+        echo(f"[grade] {student}: {stem} {how} in {r.seconds:.0f} s")
 
     # The gradebook work stays here; each notebook's run goes to a Dask worker.  As many
-    # notebooks are in flight as the cluster has worker threads.
+    # notebooks are in flight as the cluster has worker threads, a student's chapters
+    # among them (each notebook runs in its own kernel, so they do not depend on each other).
     with cluster(scheduler, jobs) as (address, threads):
         course.scheduler = address
         course.write_config()
         echo(f"[grade] running the notebooks on {address} ({threads} worker threads)")
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(run_student, [s for s in found if found[s]]))
+            list(pool.map(run_notebook, [(s, stem) for s in found for stem in sorted(found[s])]))
     course.scheduler = ""
     course.write_config()
 
@@ -335,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-output", type=int, default=lim.max_output,
                    help=f"characters of output per cell (default {lim.max_output:,})")
     p.add_argument("--jobs", type=int, default=1,
-                   help="Dask workers started on this machine: students graded at the same time (default 1)")
+                   help="Dask workers started on this machine: notebooks graded at the same time, "
+                        "a student's chapters among them (default 1)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run the notebooks on the workers of this Dask scheduler instead (see book/instructors.md)")
     p.add_argument("--memory", type=int, default=lim.memory_mb, metavar="MB",
