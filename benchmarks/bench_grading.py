@@ -18,7 +18,10 @@ Seconds per chapter are the time of each notebook's grading process
 (nbgrader, kernel and sandbox start included).  A student is graded with each
 number of ``--workers``: with two, two of the student's chapters run at once,
 each on one core, so the chapters' times add up to more than the student's
-wall time, which is the figure that matters.  Timings depend on the machine and on its load: the load average
+wall time, which is the figure that matters.  The first grading of the course
+starts the notebooks in the order given; later ones start the longest chapters
+first, from the seconds the last grading measured (the ``order`` column; give
+``--workers 2 2`` to see both).  Timings depend on the machine and on its load: the load average
 is printed with them.  Scores are printed too: the timings are only worth
 something when they are 25/25 and 0/25.
 """
@@ -37,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classroom.course import Course, Limits, default_notebooks  # noqa: E402
-from classroom.grade import grade  # noqa: E402
+from classroom.grade import _load_timings, _timings_key, grade  # noqa: E402
 
 
 def _load() -> str:
@@ -45,6 +48,11 @@ def _load() -> str:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "?"
+
+
+def _order(course) -> str:
+    """How the next grading orders the notebooks: as given, or by the last grading's seconds."""
+    return "longest first" if _load_timings(course, _timings_key(True, course)) else "as given"
 
 
 def _run(course, subs: Path, workers: int, **kw):
@@ -85,29 +93,31 @@ def main(argv=None) -> int:
         print(f"# Grading benchmark ({'every cell' if a.all_cells else 'exercises only'}, "
               f"{'no sandbox' if a.no_sandbox else 'sandboxed'}, quick mode, {os.cpu_count()} cores)\n")
         print(f"load average before: {_load()}\n")
-        print("| student | workers | " + " | ".join(c.stem[:4] for c in chapters)
+        print("| student | workers | order | " + " | ".join(c.stem[:4] for c in chapters)
               + " | chapters' sum (s) | per student, wall (s) | score |")
-        print("|---|---|" + "---|" * len(chapters) + "---|---|---|")
+        print("|---|---|---|" + "---|" * len(chapters) + "---|---|---|")
         for student in ("solutions", "untouched"):
             one = tmp / f"subs-{student}"
             one.mkdir()
             shutil.copytree(subs / student, one / student)
             for workers in a.workers:
+                order = _order(course)
                 report, wall = _run(course, one, workers)
                 secs = [report.runs[(student, c.stem)].seconds for c in chapters]
-                print(f"| {student} | {workers} | " + " | ".join(f"{s:.1f}" for s in secs)
+                print(f"| {student} | {workers} | {order} | " + " | ".join(f"{s:.1f}" for s in secs)
                       + f" | {sum(secs):.1f} | {wall:.1f} | {_score(report, student)} |", flush=True)
         print(f"\nload average after: {_load()}")
         if a.class_size:
             cls = tmp / "class"
             for k in range(a.class_size):
                 shutil.copytree(subs / "solutions", cls / f"student{k:03d}")
-            print(f"\n| workers | students | wall (s) | students per minute | all full marks | load after |")
-            print("|---|---|---|---|---|---|")
+            print(f"\n| workers | order | students | wall (s) | students per minute | all full marks | load after |")
+            print("|---|---|---|---|---|---|---|")
             for workers in a.workers:
+                order = _order(course)
                 report, wall = _run(course, cls, workers)
                 full = all(_score(report, s).split("/")[0] == _score(report, s).split("/")[1] for s in report.scores)
-                print(f"| {workers} | {a.class_size} | {wall:.1f} | {60 * a.class_size / wall:.2f} | {full} | {_load()} |")
+                print(f"| {workers} | {order} | {a.class_size} | {wall:.1f} | {60 * a.class_size / wall:.2f} | {full} | {_load()} |")
     finally:
         if a.keep:
             print(f"\ncourse folder kept: {tmp}")

@@ -15,7 +15,10 @@ are now.  Each notebook runs in its own nbgrader process, in quick mode unless
 ``--full``, with a time limit per cell and per notebook; a notebook that
 outlives its limit is killed with its kernel and scores 0.  An exercise scores
 its points when its check cell (with the hidden tests) raises nothing and its
-solution cell ran without error.
+solution cell ran without error.  The notebooks start longest first, by the
+seconds each chapter took so far in this grading or in the last one (kept in
+``<course>/grading-seconds.json``), so that a student's short chapters fill
+the gaps beside the long ones.
 
 Writes ``grades.csv`` (student, one column per exercise, total, max_total)
 and ``grades-detail.csv`` (one row per student and exercise with the reason
@@ -26,10 +29,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import re
 import shutil
+import statistics
 import sys
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,7 +48,7 @@ from .cluster import cluster
 from .convention import ConventionError, exercise_of, points_text, to_nbgrader
 from .course import Course, Limits, RunResult
 
-__all__ = ["GradeReport", "discover", "grade", "main"]
+__all__ = ["GradeReport", "LongestFirst", "discover", "grade", "main"]
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                 "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
@@ -181,6 +187,74 @@ def _check_status(autograded: Path, grade_id: str) -> tuple[str, str]:
     return "not graded", "the check cell is missing from the graded notebook"
 
 
+class LongestFirst:
+    """The queue of (student, notebook) jobs, handed out longest expected first.
+
+    With as many workers as a student has chapters, the order decides how long
+    the last worker runs alone: the two longest chapters started first finish
+    about when the short ones do.  A notebook's expected seconds are the mean
+    of its chapter's runs finished so far in this grading, else its seconds in
+    the last grading (``previous``), else unknown.  Unknown ones go first, in
+    the order given (they may be long); ties keep that order too.
+    """
+
+    def __init__(self, jobs: list[tuple[str, str]], previous: dict[str, float] | None = None):
+        self._pending = list(jobs)
+        self._previous = dict(previous or {})
+        self._done: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def expected(self, stem: str) -> float | None:
+        runs = self._done.get(stem)
+        return statistics.fmean(runs) if runs else self._previous.get(stem)
+
+    def take(self) -> tuple[str, str] | None:
+        """The next job, or None when there is none left."""
+        with self._lock:
+            if not self._pending:
+                return None
+            def key(i):
+                e = self.expected(self._pending[i][1])
+                return (e is not None, -(e or 0.0), i)
+            return self._pending.pop(min(range(len(self._pending)), key=key))
+
+    def finished(self, stem: str, seconds: float) -> None:
+        with self._lock:
+            self._done.setdefault(stem, []).append(seconds)
+
+    def seconds(self) -> dict[str, float]:
+        """Each chapter's mean seconds in this grading (for the next one)."""
+        with self._lock:
+            return {stem: round(statistics.fmean(v), 1) for stem, v in sorted(self._done.items())}
+
+
+def _timings_path(course: Course) -> Path:
+    return course.root / "grading-seconds.json"
+
+
+def _timings_key(quick: bool, course: Course) -> str:
+    return f"{'quick' if quick else 'full'} mode, {'exercises only' if course.limits.exercises_only else 'all cells'}"
+
+
+def _load_timings(course: Course, key: str) -> dict[str, float]:
+    try:
+        return {str(k): float(v) for k, v in json.loads(_timings_path(course).read_text()).get(key, {}).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}  # none yet, or unreadable: the order is then the given one
+
+
+def _save_timings(course: Course, key: str, seconds: dict[str, float]) -> None:
+    path = _timings_path(course)
+    try:
+        table = json.loads(path.read_text())
+        if not isinstance(table, dict):
+            table = {}
+    except (OSError, ValueError):
+        table = {}
+    table[key] = {**table.get(key, {}), **seconds}
+    path.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+
+
 def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: str | None = None,
           jobs: int = 1, out: Path | None = None, detail: Path | None = None, echo=print,
           scheduler: str | None = None) -> GradeReport:
@@ -251,26 +325,34 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
             gb.update_or_create_submission(course.assignment, student)
 
     runs: dict[tuple[str, str], RunResult] = {}
+    timings = _timings_key(quick, course)
+    queue = LongestFirst([(s, stem) for s in found for stem in sorted(found[s])], _load_timings(course, timings))
 
-    def run_notebook(job: tuple[str, str]):
-        student, stem = job
-        echo(f"[grade] {student}: {stem} ...")
-        r = course.autograde(student, stem, env)
-        runs[(student, stem)] = r
-        how = "killed at the time limit" if r.killed else ("done" if r.ok else f"nbgrader failed ({r.returncode})")
-        echo(f"[grade] {student}: {stem} {how} in {r.seconds:.0f} s")
+    def run_notebooks():
+        while (job := queue.take()) is not None:
+            student, stem = job
+            echo(f"[grade] {student}: {stem} ...")
+            r = course.autograde(student, stem, env)
+            runs[(student, stem)] = r
+            if r.ok:
+                queue.finished(stem, r.seconds)
+            how = "killed at the time limit" if r.killed else ("done" if r.ok else f"nbgrader failed ({r.returncode})")
+            echo(f"[grade] {student}: {stem} {how} in {r.seconds:.0f} s")
 
     # The gradebook work stays here; each notebook's run goes to a Dask worker.  As many
     # notebooks are in flight as the cluster has worker threads, a student's chapters
-    # among them (each notebook runs in its own kernel, so they do not depend on each other).
+    # among them (each notebook runs in its own kernel, so they do not depend on each other),
+    # the longest expected first.
     with cluster(scheduler, jobs) as (address, threads):
         course.scheduler = address
         course.write_config()
         echo(f"[grade] running the notebooks on {address} ({threads} worker threads)")
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(run_notebook, [(s, stem) for s in found for stem in sorted(found[s])]))
+            for f in [pool.submit(run_notebooks) for _ in range(threads)]:
+                f.result()
     course.scheduler = ""
     course.write_config()
+    _save_timings(course, timings, queue.seconds())
 
     # A notebook whose process was killed or failed keeps no score from an earlier run.
     with Gradebook(db_url, "cnn-book") as gb:

@@ -31,7 +31,7 @@ if not os.environ.get("CI"):
 
 from classroom.convention import ConventionError, exercise_of, parse, to_nbgrader  # noqa: E402
 from classroom.course import Course, Limits, _run, default_notebooks  # noqa: E402
-from classroom.grade import discover, grade  # noqa: E402
+from classroom.grade import LongestFirst, discover, grade  # noqa: E402
 from classroom.leaks import find_leaks, secret_lines, strings_of  # noqa: E402
 from tests.conftest import wait_for  # noqa: E402
 
@@ -392,6 +392,30 @@ def test_grader_never_crashed_and_wrote_the_tables(fixture_grades):
     assert table["partial"]["total"] == "2" and {r["max_total"] for r in rows} == {"5"}
     with open(fixture_grades.detail_path) as f:
         assert len(list(csv.DictReader(f))) == len(rows) * len(LABELS)
+    # the chapter's mean seconds, for the order of the next grading
+    seconds = json.loads((fixture_grades.csv_path.parent / "grading-seconds.json").read_text())
+    assert list(seconds) == ["quick mode, exercises only"]
+    assert list(seconds["quick mode, exercises only"]) == [FIXTURE.stem]
+    assert 0 < seconds["quick mode, exercises only"][FIXTURE.stem] < 120
+
+
+def test_longest_first_hands_out_the_longest_expected_first():
+    jobs = [(s, ch) for s in ("ann", "bob") for ch in ("ch01", "ch02", "ch03")]
+    # nothing known: the order given
+    q = LongestFirst(jobs)
+    assert [q.take() for _ in range(3)] == jobs[:3]
+    # the last grading's seconds: unknown chapters first, then the longest
+    q = LongestFirst(jobs, {"ch01": 10.0, "ch03": 50.0})
+    assert [q.take() for _ in range(4)] == [("ann", "ch02"), ("bob", "ch02"), ("ann", "ch03"), ("bob", "ch03")]
+    # this grading's runs replace the last one's figures as they finish
+    q = LongestFirst(jobs, {"ch01": 10.0, "ch02": 20.0, "ch03": 50.0})
+    assert q.take() == ("ann", "ch03")
+    q.finished("ch03", 5.0)
+    q.finished("ch03", 7.0)
+    assert q.expected("ch03") == 6.0 and q.expected("ch01") == 10.0
+    assert [q.take() for _ in range(6)] == [("ann", "ch02"), ("bob", "ch02"), ("ann", "ch01"), ("bob", "ch01"),
+                                            ("bob", "ch03"), None]
+    assert q.seconds() == {"ch03": 6.0}
 
 
 def test_grading_command_line(fixture_course, student_edition, tmp_path):

@@ -1,4 +1,5 @@
-"""On a phone, short code in a table keeps its width (it is not read one letter per line)."""
+"""On a phone, short code in a table keeps its width (it is not read one letter per line), and an
+explorer's menus show their whole options."""
 
 from __future__ import annotations
 
@@ -21,5 +22,39 @@ def test_short_code_in_tables_does_not_wrap_on_a_phone(browser, site, page_path)
         page = context.new_page()
         page.goto(site + page_path, wait_until="load")
         assert page.evaluate(WRAPPED) == []
+    finally:
+        context.close()
+
+
+# Every option of every explorer menu, measured in the menu's own font, against the room the
+# menu leaves for its text (its width less padding and about 20 px for the drop-down arrow).
+CUT_OPTIONS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const cut = [];
+  for (const s of document.querySelectorAll('.cnnx select')) {
+    const cs = getComputedStyle(s);
+    ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+    for (const o of s.options) {
+      const w = ctx.measureText(o.text).width;
+      if (w > room) cut.push(`${o.text}: ${Math.round(w)} px of text, ${Math.round(room)} px of room`);
+    }
+  }
+  return [document.querySelectorAll('.cnnx select').length, cut];
+}"""
+
+EXPLORER_PAGES = [p for p in PAGES if p.endswith("explorers.html")]
+
+
+@pytest.mark.parametrize("page_path", EXPLORER_PAGES)
+def test_explorer_menus_show_whole_options_on_a_phone(browser, site, page_path):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site + page_path, wait_until="load")
+        page.wait_for_selector(".cnnx select", state="attached")
+        count, cut = page.evaluate(CUT_OPTIONS)
+        assert count >= 4, f"only {count} explorer menus on {page_path}"
+        assert cut == []
     finally:
         context.close()

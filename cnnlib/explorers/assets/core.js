@@ -194,6 +194,8 @@ export function frame(model, root) {
       input.spellcheck = false;
     } else {
       input = el("select");
+      // a menu with a long option takes two columns (one row of its own on a phone)
+      if (Math.max(...c.options.map(([, t]) => String(t).length)) > 20) { label.classList.add("cnnx-ctl-wide"); }
       c.options.forEach(([v, t]) => {
         const o = el("option");
         o.value = v;
