@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -47,7 +46,14 @@ def lab(tmp_path_factory):
     if reason:
         pytest.skip(reason)
     root = tmp_path_factory.mktemp("lab")
-    shutil.copy(ROOT / "notebooks" / "explorers.ipynb", root / "explorers.ipynb")
+    # without its stored outputs and prompts, so that a prompt shows when this kernel took a cell
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "explorers.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, root / "explorers.ipynb")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -78,6 +84,28 @@ def lab(tmp_path_factory):
             proc.kill()
 
 
+_KERNEL_TOOK_A_CELL = """() => [...document.querySelectorAll('.jp-InputArea-prompt')]
+  .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+
+
+def _answer_dialogs(page, seen: list[str]) -> None:
+    """Accept (or else close) every open JupyterLab dialog, noting its text in ``seen``."""
+    for _ in range(5):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count():
+            return
+        seen.append(" ".join(dialog.first.inner_text().split())[:300])
+        accept = dialog.first.locator(".jp-Dialog-button.jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+        else:
+            page.keyboard.press("Escape")
+        try:
+            dialog.first.wait_for(state="detached", timeout=10000)
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: the next round tries again
+            pass
+
+
 def status(root) -> str:
     return " ".join(root.locator("[data-cnnx=status]").inner_text().split())
 
@@ -90,20 +118,27 @@ def test_live_explorers_follow_their_controls(browser, lab):
     try:
         page.goto(f"{lab['url']}/lab/tree/explorers.ipynb?token={lab['token']}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
-        # Run > Run All Cells, as a reader would; the menu answers once the kernel session is up,
-        # so a click that came too early is repeated (waiting on the widgets, never on a clock)
+        # Run > Run All Cells, as a reader would.  The menu answers once the kernel session is up,
+        # so a click that came too early is repeated until a cell shows the kernel took it ([*] or
+        # [1]); then the cells are left to run (waiting on the widgets, never on a clock).  A dialog
+        # JupyterLab opens on the way (a kernel to choose, say) is answered and named if the test fails.
+        dialogs: list[str] = []
         for attempt in range(4):
+            _answer_dialogs(page, dialogs)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             try:
-                page.wait_for_selector(f"{LIVE.format('pooling')}[data-cnnx-ready='1']", timeout=45000)
+                page.wait_for_function(_KERNEL_TOOK_A_CELL, timeout=30000)
                 break
             except Exception:  # noqa: BLE001 - playwright's TimeoutError
                 page.keyboard.press("Escape")
-                if attempt == 3:
-                    raise
+                assert attempt < 3, f"Run All Cells never reached the kernel; dialogs seen: {dialogs}"
         for kind in ("output_size", "filter", "pooling"):
-            page.wait_for_selector(f"{LIVE.format(kind)}[data-cnnx-ready='1']", timeout=60000)
+            try:
+                page.wait_for_selector(f"{LIVE.format(kind)}[data-cnnx-ready='1']", timeout=180000)
+            except Exception as err:  # noqa: BLE001 - playwright's TimeoutError
+                _answer_dialogs(page, dialogs)
+                raise AssertionError(f"the {kind} explorer never became ready; dialogs seen: {dialogs}") from err
 
         os_ = page.locator(LIVE.format("output_size")).first
         os_.locator("[data-cnnx-control=n]").select_option("26")
