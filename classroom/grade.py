@@ -190,9 +190,9 @@ def _check_status(autograded: Path, grade_id: str) -> tuple[str, str]:
 class LongestFirst:
     """The queue of (student, notebook) jobs, handed out longest expected first.
 
-    With as many workers as a student has chapters, the order decides how long
-    the last worker runs alone: the two longest chapters started first finish
-    about when the short ones do.  A notebook's expected seconds are the mean
+    With fewer workers than a student has chapters, the order decides how long
+    the last worker runs alone: the longest chapters started first finish about
+    when the short ones beside them do.  A notebook's expected seconds are the mean
     of its chapter's runs finished so far in this grading, else its seconds in
     the last grading (``previous``), else unknown.  Unknown ones go first, in
     the order given (they may be long); ties keep that order too.

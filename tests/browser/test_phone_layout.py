@@ -3,6 +3,8 @@ explorer's menus show their whole options."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from tests.browser.conftest import PAGES
@@ -15,15 +17,22 @@ WRAPPED = """() => [...document.querySelectorAll('.bd-article table code.literal
 }).map(c => c.textContent)"""
 
 
-@pytest.mark.parametrize("page_path", CHAPTERS)
-def test_short_code_in_tables_does_not_wrap_on_a_phone(browser, site, page_path):
+@contextmanager
+def phone_page(browser, url):
+    """``url`` open in a 390 px wide browser page, closed afterwards."""
     context = browser.new_context(viewport={"width": 390, "height": 900})
     try:
         page = context.new_page()
-        page.goto(site + page_path, wait_until="load")
-        assert page.evaluate(WRAPPED) == []
+        page.goto(url, wait_until="load")
+        yield page
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_short_code_in_tables_does_not_wrap_on_a_phone(browser, site, page_path):
+    with phone_page(browser, site + page_path) as page:
+        assert page.evaluate(WRAPPED) == []
 
 
 # Every option of every explorer menu, measured in the menu's own font, against the room the
@@ -48,13 +57,8 @@ EXPLORER_PAGES = [p for p in PAGES if p.endswith("explorers.html")]
 
 @pytest.mark.parametrize("page_path", EXPLORER_PAGES)
 def test_explorer_menus_show_whole_options_on_a_phone(browser, site, page_path):
-    context = browser.new_context(viewport={"width": 390, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(site + page_path, wait_until="load")
+    with phone_page(browser, site + page_path) as page:
         page.wait_for_selector(".cnnx select", state="attached")
         count, cut = page.evaluate(CUT_OPTIONS)
         assert count >= 4, f"only {count} explorer menus on {page_path}"
         assert cut == []
-    finally:
-        context.close()
