@@ -58,7 +58,14 @@ def lab(tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     token = secrets.token_hex(16)
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # The server keeps its settings, workspace and runtime files in this test's folder: what a reader's
+    # (or an earlier run's) ~/.jupyter holds, a restored workspace say, cannot change what opens.
+    home = {name: root.parent / f"{root.name}-{name}" for name in ("config", "settings", "workspaces", "runtime")}
+    for folder in home.values():
+        folder.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               JUPYTER_CONFIG_DIR=str(home["config"]), JUPYTERLAB_SETTINGS_DIR=str(home["settings"]),
+               JUPYTERLAB_WORKSPACES_DIR=str(home["workspaces"]), JUPYTER_RUNTIME_DIR=str(home["runtime"]))
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
@@ -88,18 +95,23 @@ _KERNEL_TOOK_A_CELL = """() => [...document.querySelectorAll('.jp-InputArea-prom
   .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
 
 
+def _answer(page, dialog, seen: list[str]) -> None:
+    """Accept (or else close) one open JupyterLab dialog, noting its text in ``seen``."""
+    seen.append(" ".join(dialog.inner_text().split())[:300])
+    accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
+    if accept.count():
+        accept.first.click()
+    else:
+        page.keyboard.press("Escape")
+
+
 def _answer_dialogs(page, seen: list[str]) -> None:
-    """Accept (or else close) every open JupyterLab dialog, noting its text in ``seen``."""
+    """Answer the JupyterLab dialogs open now (between actions; during one, the page's handler does)."""
     for _ in range(5):
         dialog = page.locator(".jp-Dialog")
         if not dialog.count():
             return
-        seen.append(" ".join(dialog.first.inner_text().split())[:300])
-        accept = dialog.first.locator(".jp-Dialog-button.jp-mod-accept")
-        if accept.count():
-            accept.first.click()
-        else:
-            page.keyboard.press("Escape")
+        _answer(page, dialog.first, seen)
         try:
             dialog.first.wait_for(state="detached", timeout=10000)
         except Exception:  # noqa: BLE001 - playwright's TimeoutError: the next round tries again
@@ -123,6 +135,9 @@ def test_live_explorers_follow_their_controls(browser, lab):
         # [1]); then the cells are left to run (waiting on the widgets, never on a clock).  A dialog
         # JupyterLab opens on the way (a kernel to choose, say) is answered and named if the test fails.
         dialogs: list[str] = []
+        # A dialog may open at any moment, even between a check and the click after it: Playwright
+        # answers it before each action and assertion.
+        page.add_locator_handler(page.locator(".jp-Dialog").first, lambda dialog: _answer(page, dialog, dialogs))
         for attempt in range(4):
             _answer_dialogs(page, dialogs)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
@@ -138,7 +153,10 @@ def test_live_explorers_follow_their_controls(browser, lab):
                 page.wait_for_selector(f"{LIVE.format(kind)}[data-cnnx-ready='1']", timeout=180000)
             except Exception as err:  # noqa: BLE001 - playwright's TimeoutError
                 _answer_dialogs(page, dialogs)
-                raise AssertionError(f"the {kind} explorer never became ready; dialogs seen: {dialogs}") from err
+                errors = [" ".join(t.split())[-400:] for t in page.locator(".jp-OutputArea-output[data-mime-type="
+                          "'application/vnd.jupyter.stderr']").all_inner_texts()]
+                raise AssertionError(f"the {kind} explorer never became ready; dialogs seen: {dialogs}; "
+                                     f"errors the cells printed: {errors}") from err
 
         os_ = page.locator(LIVE.format("output_size")).first
         os_.locator("[data-cnnx-control=n]").select_option("26")
