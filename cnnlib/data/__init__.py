@@ -1,7 +1,7 @@
 """Dataset loaders: MNIST, notMNIST_small, UCI Occupancy and a sample photo.
 
 Every loader returns plain numpy arrays, so a chapter can feed them to the
-numpy layers of :mod:`cnnlib` or to Keras without conversion.
+numpy layers of ``cnnlib`` or to Keras without conversion.
 
 Where the files live
 --------------------
@@ -41,11 +41,11 @@ failed, and how to fix it.
 
 Modules
 -------
-``download``    the registry of files (pinned SHA-256 and mirrors), the data
-                folder, :func:`fetch`, :class:`DataNotFoundError`, :class:`DataHashError`
-``formats``     the loaders and the file formats they read (IDX, ``.npz``, CSV)
-``samples``     :func:`sample_image`, a photograph that needs no download
-``preprocess``  :func:`to_nhwc_float`, :func:`one_hot`
+* ``download``: the registry of files (pinned SHA-256 and mirrors), the data
+  folder, :func:`fetch`, :class:`DataNotFoundError`, :class:`DataHashError`;
+* ``formats``: the loaders and the file formats they read (IDX, ``.npz``, CSV);
+* ``samples``: :func:`sample_image`, a photograph that needs no download;
+* ``preprocess``: :func:`to_nhwc_float`, :func:`one_hot`.
 
 Every public name is re-exported here: ``from cnnlib import data;
 data.load_mnist()`` is the way to call them.  The registry of files, hashes and

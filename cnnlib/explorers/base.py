@@ -39,7 +39,7 @@ import numpy as np
 from ..shapes import conv_output_size
 
 __all__ = ["ASSETS", "asset", "bundle", "pack", "size_error", "Explorer", "StaticExplorer", "Part",
-           "embedded_states", "page", "write_assets", "DATA_TYPE"]
+           "embedded_states", "page", "saved_explorer", "write_assets", "DATA_TYPE"]
 
 ASSETS = Path(str(resources.files(__package__).joinpath("assets")))
 DATA_TYPE = "application/x-cnnx+deflate-base64"
@@ -95,7 +95,7 @@ def size_error(n, f, stride, padding, *, axis: str | None = None, what: str | No
     ``{'code': 'valid_larger' | 'padded_larger' | 'tile', 'n', 'f', 'stride', 'p'}``
     (``axis``/``what`` add the "along the height (filter 3, input 28): " prefix
     of :mod:`cnnlib.conv` and :mod:`cnnlib.pool`).  ``core.js`` rebuilds the
-    message of :func:`cnnlib.conv_output_size` from it.
+    message of :func:`cnnlib.shapes.conv_output_size` from it.
 
     >>> size_error(26, 5, 2, 0)
     {'code': 'tile', 'n': 26, 'f': 5, 'stride': 2, 'p': 0}
@@ -240,7 +240,7 @@ class StaticExplorer:
 
     @property
     def html(self) -> str:
-        """The fragment: no CSS or JavaScript (the page loads them once), only the states."""
+        """The HTML fragment with the states only (no CSS or JavaScript, which the page loads once)."""
         return (f'<div class="cnnx cnnx-static" id="{self.id}" data-cnnx-kind="{self.kind}">'
                 f'<p class="cnnx-nojs">{html.escape(self.title)}: this explorer runs in the browser with '
                 "JavaScript. Open the book page, or run the notebook for the live version.</p>"

@@ -1,6 +1,6 @@
 """The filter explorer: a filter sliding over an image, one window's dot product.
 
-:func:`filter_view` computes what it shows with :func:`cnnlib.conv2d_forward`;
+:func:`filter_view` computes what it shows with :func:`cnnlib.conv.conv2d_forward`;
 ``assets/filter.js`` draws it, live (:func:`filter_explorer`, where the
 reader may also type a kernel) and static (:func:`static_filter`).  The
 window's terms are read from the image and the weights the view carries; its
@@ -32,6 +32,7 @@ KERNELS = {
     "blur": [[0.0625, 0.125, 0.0625], [0.125, 0.25, 0.125], [0.0625, 0.125, 0.0625]],
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
 }
+#: The name each preset kernel has in the menu.
 KERNEL_LABELS = {
     "identity": "identity",
     "grayscale": "grayscale (0.3 R + 0.6 G + 0.1 B)",
@@ -137,7 +138,7 @@ def _result(x: np.ndarray, w: np.ndarray, stride, padding) -> dict:
 def filter_view(image, name: str, stride=1, padding="valid", custom=None) -> dict:
     """What the explorer shows: ``image`` (its pixels), ``kernel`` (the weights,
     shape (kh, kw, C), and a note) and ``result`` (the feature map of
-    :func:`cnnlib.conv2d_forward`, its pads and stride, or ``error``)."""
+    :func:`cnnlib.conv.conv2d_forward`, its pads and stride, or ``error``)."""
     x = as_image(image)
     w = kernel_weights(name, x.shape[2], custom)
     return {"image": _image_part(x), "kernel": _kernel_part(name, w), "result": _result(x, w, stride, padding)}

@@ -19,14 +19,14 @@ __all__ = ["CHOICES", "PRESETS", "SIZE_FORMULAS", "PARAMS_FORMULA", "output_size
 
 TITLE = "Explorer: the output size of a convolution"
 
-#: Output-size formula per kind of padding: (symbolic, with the reader's numbers).
+#: The output-size formula for each kind of padding, as a pair (symbolic, with the reader's numbers).
 #: Placeholders: {n} input size, {f} filter size, {s} stride, {p} padding.
 SIZE_FORMULAS = {
     "int": ("(N − F + 2P) / S + 1", "({n} − {f} + 2·{p}) / {s} + 1"),
     "valid": ("⌊(N − F) / S⌋ + 1", "⌊({n} − {f}) / {s}⌋ + 1"),
     "same": ("⌈N / S⌉", "⌈{n} / {s}⌉"),
 }
-#: Parameter count of a conv layer: (symbolic, with the reader's numbers).
+#: The parameter count of a conv layer, as a pair (symbolic, with the reader's numbers).
 PARAMS_FORMULA = ("F·F·D·K + K", "{f}·{f}·{d}·{k} + {k}")
 
 #: The values each control offers, live and static alike.
@@ -39,7 +39,7 @@ CHOICES = {
     "padding": [0, 1, 2, 3, "valid", "same"],
 }
 
-#: Settings worth a button: (label, values); every value is among CHOICES.
+#: The settings worth a button, as pairs (label, values); every value is among CHOICES.
 PRESETS = (
     ("LeNet C1: 32, F 5", dict(n=32, f=5, stride=1, padding=0, d=1, k=6)),
     ("26, F 5, S 2: 11.5?", dict(n=26, f=5, stride=2, padding=0, d=3, k=10)),
@@ -75,8 +75,8 @@ def output_size_view(n, d, f, k, stride=1, padding=0) -> dict:
 
     ``size``: [output size or None, zeros before, zeros after, padded size,
     filter positions that fit (what ``floor=True`` keeps), error code or None]
-    from :func:`cnnlib.conv_output_size` and :func:`cnnlib.same_padding`;
-    ``params``: :func:`cnnlib.conv_params`.
+    from :func:`cnnlib.shapes.conv_output_size` and :func:`cnnlib.shapes.same_padding`;
+    ``params``: :func:`cnnlib.shapes.conv_params`.
 
     >>> output_size_view(32, 3, 5, 10)
     {'size': [28, 0, 0, 32, 28, None], 'params': 760}

@@ -33,8 +33,8 @@ def pooling_view(grid, mode: str, size: int, stride: int, padding: str) -> dict:
     """Forward and backward pooling of a 2-D grid of numbers.
 
     ``out`` (Ho x Wo, row by row), ``mask``: the gradient with ``dout`` = 1
-    everywhere (:func:`cnnlib.max_pool2d_backward` or
-    :func:`cnnlib.avg_pool2d_backward`), ``pads`` ((top, bottom), (left,
+    everywhere (:func:`cnnlib.pool.max_pool2d_backward` or
+    :func:`cnnlib.pool.avg_pool2d_backward`), ``pads`` ((top, bottom), (left,
     right)), and per window ``win[i * wo + j]`` = ``[row0, col0, pick_row,
     pick_col, count]`` in input coordinates: its top-left corner, the element
     max pooling picked (``MaxPoolCache.argmax``; None for average) and the

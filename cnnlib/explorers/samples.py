@@ -24,7 +24,7 @@ def photo_32(photo=None) -> np.ndarray:
     """The colour photograph's face as a uint8 (32, 32, 3) image.
 
     A 320 x 320 crop averaged over 10 x 10 blocks with
-    :func:`cnnlib.avg_pool2d_forward` (size 10, stride 10).
+    :func:`cnnlib.pool.avg_pool2d_forward` (size 10, stride 10).
     """
     if photo is None:
         from ..data import sample_image
