@@ -49,6 +49,17 @@ def test_inventory_is_well_formed_and_points_at_real_rows(path):
                 assert " ".join(piece.split()) in text, f"{f['id']}: {piece!r} is not in the source"
 
 
+@pytest.mark.parametrize("path", INVENTORIES, ids=[p.stem for p in INVENTORIES])
+def test_the_chapter_record_agrees_with_the_inventory_on_what_is_comparable(path):
+    """The table at a chapter's end shows the record's status: a figure the
+    inventory marks as not comparable must be "not comparable" there too, never
+    "reproduced" or "differs" by a tolerance (``Results.record(..., comparable=False)``)."""
+    rows = {r["key"]: r for r in record(path.stem)["results"]}
+    wrong = {f["row"]: rows[f["row"]]["status"] for f in yaml.safe_load(path.read_text(encoding="utf-8"))["figures"]
+             if f["comparable"] == "no" and f["row"] in rows and rows[f["row"]]["status"] != "not comparable"}
+    assert not wrong, f"results/{path.stem}.json compares figures its inventory says cannot be compared: {wrong}"
+
+
 def test_a_figure_that_cannot_be_compared_is_never_reproduced():
     row = {"key": "k", "status": "reproduced", "note": ""}
     assert reproduction.status_of(row, {"comparable": "no", "why": "other data"}) == ("not comparable", "other data")

@@ -1,6 +1,13 @@
-"""book/_ext/teaching_code.py: the published pages show no grader markers and
-no hidden tests, while the notebooks keep them for the instructors' tools."""
+"""The published pages show teaching code only.
 
+book/_ext/teaching_code.py strips grader markers and hidden tests from the
+pages, while the notebooks keep them for the instructors' tools.  The
+chapters' bookkeeping (the results record, the quick-mode switch, the
+chapter's clock, glue calls) lives in cells whose input the page removes
+(``remove-cell`` / ``remove-input``); the checks here fail on any that shows.
+"""
+
+import html
 import json
 import re
 import sys
@@ -16,6 +23,10 @@ from teaching_code import strip_notebook, teaching_code  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "notebooks").glob("ch*.ipynb"))
 GRADER_TEXT = re.compile(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS")
+# what records results, switches modes or times the run: never in code the reader sees
+BOOKKEEPING = re.compile(r"\bres\.\w+|chapter\.Results\(|quick_mode\(|\bQUICK\b|quick_range\(|getloadavg|"
+                         r"CHAPTER_START|^\s*res\s*$|\bglue(?:_value)?\(", re.M)
+HIDDEN_INPUT = {"remove-cell", "remove-input"}
 
 
 def test_markers_go_and_the_code_between_them_stays():
@@ -61,10 +72,38 @@ def test_chapters_lose_every_marker_and_keep_every_cell(path):
         assert strip_notebook(text) != text
 
 
-def test_the_built_chapter_pages_show_no_grader_text():
+def test_bookkeeping_is_caught():
+    assert BOOKKEEPING.search('res.expect("acc", acc, claim="accuracy")')
+    assert BOOKKEEPING.search("x = 1\nres\n")
+    assert BOOKKEEPING.search("if not QUICK:\n    assert gap < 0.01")
+    assert not BOOKKEEPING.search("result = model.evaluate(x)\nprint('Quick check')\nresize(x)")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_chapters_keep_bookkeeping_in_cells_the_page_removes(path):
+    shown = {}
+    for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+        if cell["cell_type"] == "code" and not HIDDEN_INPUT & set(cell.get("metadata", {}).get("tags", [])):
+            found = sorted({m.group(0).strip() for m in BOOKKEEPING.finditer("".join(cell["source"]))})
+            if found:
+                shown[f"cell {i} ({cell.get('id')})"] = found
+    assert not shown, f"{path.name}: bookkeeping in cells the page shows: {shown}"
+
+
+def code_on_page(page: Path) -> list[str]:
+    """The text of every code cell's input on a built page (folded ``hide-input`` cells too)."""
+    blocks = re.findall(r'<div class="cell_input.*?</pre>', page.read_text(encoding="utf-8"), re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
+
+
+def test_the_built_chapter_pages_show_no_grader_text_and_no_bookkeeping():
     pages = sorted((SITE / "notebooks").glob("ch*.html"))
     require_built_site(SITE)
     assert len(pages) == len(CHAPTERS)
     for page in pages:
         found = GRADER_TEXT.findall(page.read_text(encoding="utf-8"))
         assert found == [], f"{page.name} shows grader text: {sorted(set(found))}"
+        code = code_on_page(page)
+        assert code, f"{page.name}: no code cells found (has the page's markup changed?)"
+        kept = sorted({m.group(0).strip() for block in code for m in BOOKKEEPING.finditer(block)})
+        assert kept == [], f"{page.name} shows bookkeeping code: {kept}"

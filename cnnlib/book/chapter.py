@@ -154,7 +154,10 @@ class Results:
 
     ``record`` stores a figure next to the source's value; ``expect`` also
     asserts it: in full mode within the stated tolerance of the source, in
-    quick mode within a looser range.  ``save`` writes
+    quick mode within a looser range.  A figure measured on other data or
+    other hardware than the source's is stored with ``comparable=False``: the
+    source's value is shown beside it, the status is "not comparable", and no
+    tolerance can make it "reproduced".  ``save`` writes
     ``results/<chapter>.json`` (full mode) or ``results/<chapter>.quick.json``
     (quick mode, so a CI run never overwrites the stored full-mode record).
 
@@ -166,6 +169,8 @@ class Results:
     32 -> ? with F=5: 28 (source: 28, tolerance 0) -> reproduced
     >>> res.record("new_number", 3.5, claim="a figure the source does not state").status
     'new'
+    >>> res.record("acc", 87.6, claim="test accuracy, other data", source=89.4, comparable=False).status
+    'not comparable'
     """
 
     def __init__(self, chapter: str, *, folder: str | os.PathLike = "results"):
@@ -180,12 +185,18 @@ class Results:
     def mode(self) -> str:
         return "quick" if quick_mode() else "full"
 
-    def record(self, key: str, value, *, claim: str, source=None, tolerance=None, note: str = "") -> Check:
+    def record(self, key: str, value, *, claim: str, source=None, tolerance=None, note: str = "",
+               comparable: bool = True) -> Check:
         value = float(value)
+        if not comparable and (source is None or tolerance is not None):
+            raise ValueError(f"{key!r}: a figure that is not comparable needs the source's value and no tolerance "
+                             f"(got source={source!r}, tolerance={tolerance!r}).")
         if not math.isfinite(value):
             status = "failed"
         elif source is None:
             status = "new"
+        elif not comparable:
+            status = "not comparable"
         else:
             if tolerance is None:
                 raise ValueError(f"`tolerance` is needed to compare {key!r} with the source's {source}.")
@@ -196,16 +207,18 @@ class Results:
         return check
 
     def expect(self, key: str, value, *, claim: str, source=None, tolerance=None, quick_range=None,
-               note: str = "") -> Check:
+               note: str = "", comparable: bool = True) -> Check:
         """Record, then assert: the source's value within ``tolerance`` in
-        full mode; ``quick_range=(low, high)`` in quick mode."""
-        check = self.record(key, value, claim=claim, source=source, tolerance=tolerance, note=note)
+        full mode (nothing to assert there when not ``comparable``);
+        ``quick_range=(low, high)`` in quick mode."""
+        check = self.record(key, value, claim=claim, source=source, tolerance=tolerance, note=note,
+                            comparable=comparable)
         if quick_mode():
             if quick_range is not None:
                 low, high = quick_range
                 if not low <= check.value <= high:
                     raise AssertionError(f"{claim}: {check.value:.6g} is outside the quick-mode range [{low}, {high}].")
-        elif check.status not in ("reproduced", "new"):
+        elif check.status not in ("reproduced", "new", "not comparable"):
             raise AssertionError(f"{check} (source {source}, tolerance {tolerance}).")
         return check
 

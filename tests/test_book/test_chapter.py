@@ -52,6 +52,17 @@ def test_expect_asserts_in_full_mode(full, tmp_path):
         res.expect("bad", 0.9, claim="acc", source=0.99, tolerance=0.01, quick_range=(0.5, 1))
 
 
+def test_a_figure_on_other_data_is_never_reproduced(full, tmp_path):
+    res = Results("chX", folder=tmp_path)
+    # within any tolerance of the source, and still not comparable
+    check = res.expect("acc", 89.4, claim="acc", source=89.4, comparable=False, quick_range=(60, 100))
+    assert check.status == "not comparable" and check.tolerance is None
+    with pytest.raises(ValueError, match="needs the source's value and no tolerance"):
+        res.record("b", 1, claim="x", source=1, tolerance=3, comparable=False)
+    with pytest.raises(ValueError, match="needs the source's value"):
+        res.record("c", 1, claim="x", comparable=False)
+
+
 def test_expect_uses_the_quick_range_in_quick_mode(quick, tmp_path):
     res = Results("chX", folder=tmp_path)
     res.expect("acc", 0.9, claim="acc", source=0.99, tolerance=0.01, quick_range=(0.8, 1.0))
