@@ -4,7 +4,8 @@ The site is read from ``$CNNBOOK_SITE`` (default ``_build/html``; ``scripts/test
 builds it first) and served from 127.0.0.1.  For each page: no JavaScript
 console errors, no failed requests and none leaving 127.0.0.1, no raw LaTeX or
 TensorFlow log lines in the visible text, every image loaded, no page-wide
-horizontal scrolling at phone width, every explorer non-empty and responding
+horizontal scrolling at phone width, no book table wider than the text column
+at desktop width, every explorer non-empty and responding
 to a control.  A screenshot of each page at each width goes to
 ``$CNNX_SCREENSHOTS`` (or a temporary folder) for people to look at.
 """
@@ -31,6 +32,14 @@ def test_the_site_has_the_expected_pages():
     for page in ("index.html", "book/cnnlib.html", "book/api.html"):
         assert page in PAGES
 
+
+# The book's own tables (not a table a cell printed) fit the text column on a desktop screen;
+# on a phone a wide table may scroll in its box.
+WIDE_TABLES = """() => [...document.querySelectorAll('.bd-article .pst-scrollable-table-container')]
+  .filter(box => !box.closest('.cell_output'))
+  .map(box => ({over: box.querySelector('table').scrollWidth - box.clientWidth,
+                first: ((box.querySelector('th, td') || {}).innerText || '').slice(0, 40)}))
+  .filter(t => t.over > 2)"""
 
 VISIBLE_TEXT = """() => {
   const main = document.querySelector('main') || document.body;
@@ -90,6 +99,9 @@ def test_page(browser, site, screenshot_dir, page_path, width_name):
         assert not NOISE.search(text), f"TensorFlow log lines on {page_path}"
         assert page.evaluate(BROKEN_IMAGES) == [], f"images that did not load on {page_path}"
         assert page.evaluate(EMPTY_WIDGETS) == [], f"empty output or widget areas on {page_path}"
+        if width_name == "desktop":
+            wide = page.evaluate(WIDE_TABLES)
+            assert wide == [], f"the book's tables that scroll sideways at desktop width on {page_path}: {wide}"
         if width_name == "phone":
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{page_path} scrolls sideways by {overflow}px at phone width"
