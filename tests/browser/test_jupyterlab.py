@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -97,12 +98,15 @@ _KERNEL_TOOK_A_CELL = """() => [...document.querySelectorAll('.jp-InputArea-prom
 
 def _answer(page, dialog, seen: list[str]) -> None:
     """Accept (or else close) one open JupyterLab dialog, noting its text in ``seen``."""
-    seen.append(" ".join(dialog.inner_text().split())[:300])
-    accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
-    if accept.count():
-        accept.first.click()
-    else:
-        page.keyboard.press("Escape")
+    try:
+        seen.append(" ".join(dialog.inner_text(timeout=5000).split())[:300])
+        accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
+        if accept.count():
+            accept.first.click(timeout=5000)
+            return
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError: the dialog went, or will not answer
+        pass
+    page.keyboard.press("Escape")
 
 
 def _answer_dialogs(page, seen: list[str]) -> None:
@@ -113,7 +117,7 @@ def _answer_dialogs(page, seen: list[str]) -> None:
             return
         _answer(page, dialog.first, seen)
         try:
-            dialog.first.wait_for(state="detached", timeout=10000)
+            dialog.first.wait_for(state="detached", timeout=5000)
         except Exception:  # noqa: BLE001 - playwright's TimeoutError: the next round tries again
             pass
 
@@ -137,17 +141,24 @@ def test_live_explorers_follow_their_controls(browser, lab):
         dialogs: list[str] = []
         # A dialog may open at any moment, even between a check and the click after it: Playwright
         # answers it before each action and assertion.
-        page.add_locator_handler(page.locator(".jp-Dialog").first, lambda dialog: _answer(page, dialog, dialogs))
+        # A dialog that will not close (seen in CI runs under load, never here) costs a reload of the
+        # page: the kernel session stays, and Run All is tried again.  Every dialog's text is reported
+        # as a warning, so that a passing run still names it.
+        page.add_locator_handler(page.locator(".jp-Dialog").first, lambda dialog: _answer(page, dialog, dialogs),
+                                 no_wait_after=True)
         for attempt in range(4):
-            _answer_dialogs(page, dialogs)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             try:
+                _answer_dialogs(page, dialogs)
+                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click(timeout=15000)
+                page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click(timeout=15000)
                 page.wait_for_function(_KERNEL_TOOK_A_CELL, timeout=30000)
                 break
             except Exception:  # noqa: BLE001 - playwright's TimeoutError
-                page.keyboard.press("Escape")
                 assert attempt < 3, f"Run All Cells never reached the kernel; dialogs seen: {dialogs}"
+                page.keyboard.press("Escape")
+                if page.locator(".jp-Dialog").count():
+                    page.reload()
+                    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
         for kind in ("output_size", "filter", "pooling"):
             try:
                 page.wait_for_selector(f"{LIVE.format(kind)}[data-cnnx-ready='1']", timeout=180000)
@@ -195,3 +206,5 @@ def test_live_explorers_follow_their_controls(browser, lab):
             f"Output 3 × 3. Window (0, 0): average {avg[0, 0, 0, 0]:g} of 4 cells.", timeout=30000)
     finally:
         context.close()
+        if dialogs:
+            warnings.warn(f"JupyterLab opened dialogs during the test (answered): {sorted(set(dialogs))}", stacklevel=1)
