@@ -136,14 +136,13 @@ def test_live_explorers_follow_their_controls(browser, lab):
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
         # Run > Run All Cells, as a reader would.  The menu answers once the kernel session is up,
         # so a click that came too early is repeated until a cell shows the kernel took it ([*] or
-        # [1]); then the cells are left to run (waiting on the widgets, never on a clock).  A dialog
-        # JupyterLab opens on the way (a kernel to choose, say) is answered and named if the test fails.
+        # [1]); then the cells are left to run (waiting on the widgets, never on a clock).
+        # Dialogs (a kernel to choose, say) may open at any moment, even between a check and the
+        # click after it: Playwright answers each before every action and assertion.  One that will
+        # not close (seen in CI runs under load, never here) costs a reload of the page, with the
+        # kernel session kept, and another Run All.  Every dialog's text is reported as a warning,
+        # so that a passing run names it too, and a failure message lists them.
         dialogs: list[str] = []
-        # A dialog may open at any moment, even between a check and the click after it: Playwright
-        # answers it before each action and assertion.
-        # A dialog that will not close (seen in CI runs under load, never here) costs a reload of the
-        # page: the kernel session stays, and Run All is tried again.  Every dialog's text is reported
-        # as a warning, so that a passing run still names it.
         page.add_locator_handler(page.locator(".jp-Dialog").first, lambda dialog: _answer(page, dialog, dialogs),
                                  no_wait_after=True)
         for attempt in range(4):

@@ -9,6 +9,7 @@ from the notebooks themselves, so a new import with no reference fails here.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import json
 import re
@@ -18,6 +19,7 @@ from tests.conftest import ROOT
 DIRECTIVE = re.compile(r"^\.\. auto(?:module|function|class|exception|data)::\s+([\w.]+)", re.M)
 
 
+@functools.cache
 def imported_modules() -> dict[str, str]:
     """Each cnnlib module the chapters import (by name or through an imported object), and where."""
     found: dict[str, str] = {}
