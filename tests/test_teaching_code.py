@@ -90,9 +90,9 @@ def test_chapters_keep_bookkeeping_in_cells_the_page_removes(path):
     assert not shown, f"{path.name}: bookkeeping in cells the page shows: {shown}"
 
 
-def code_on_page(page: Path) -> list[str]:
-    """The text of every code cell's input on a built page (folded ``hide-input`` cells too)."""
-    blocks = re.findall(r'<div class="cell_input.*?</pre>', page.read_text(encoding="utf-8"), re.S)
+def code_on_page(page_html: str) -> list[str]:
+    """The text of every code cell's input on a built page's HTML (folded ``hide-input`` cells too)."""
+    blocks = re.findall(r'<div class="cell_input.*?</pre>', page_html, re.S)
     return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
 
 
@@ -101,9 +101,10 @@ def test_the_built_chapter_pages_show_no_grader_text_and_no_bookkeeping():
     require_built_site(SITE)
     assert len(pages) == len(CHAPTERS)
     for page in pages:
-        found = GRADER_TEXT.findall(page.read_text(encoding="utf-8"))
+        page_html = page.read_text(encoding="utf-8")
+        found = GRADER_TEXT.findall(page_html)
         assert found == [], f"{page.name} shows grader text: {sorted(set(found))}"
-        code = code_on_page(page)
+        code = code_on_page(page_html)
         assert code, f"{page.name}: no code cells found (has the page's markup changed?)"
         kept = sorted({m.group(0).strip() for block in code for m in BOOKKEEPING.finditer(block)})
         assert kept == [], f"{page.name} shows bookkeeping code: {kept}"
