@@ -14,8 +14,9 @@ grades, in quick mode as ``python -m classroom.grade`` does:
    each number of ``--workers`` (Dask workers on this machine), and prints
    students per minute.
 
-Seconds per chapter are the time of each notebook's grading process
-(nbgrader, kernel and sandbox start included).  A student is graded with each
+Seconds per chapter are the time nbgrader took to grade each notebook, from
+the moment it was handed to a grading process (kernel and sandbox start
+included; the processes start with the grading, classroom/autograder.py).  A student is graded with each
 number of ``--workers``: with two, two of the student's chapters run at once,
 each on one core, so the chapters' times add up to more than the student's
 wall time, which is the figure that matters.  The first grading of the course

@@ -29,7 +29,8 @@ __all__ = ["KERNEL_ENV", "cluster", "execute", "run_remote"]
 
 # Variables of the grader that decide how a notebook runs, sent with each task.
 KERNEL_ENV = ("CNNBOOK_QUICK", "CNNLIB_DATA_DIR", "TF_CPP_MIN_LOG_LEVEL", "MPLBACKEND", "OMP_NUM_THREADS",
-              "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+              "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
+              "TF_ENABLE_ONEDNN_OPTS")
 
 
 @contextmanager
@@ -71,15 +72,27 @@ def _cluster(scheduler, workers):
 def run_remote(scheduler: str, nb, settings: dict, timeout: float):
     """Run ``nb`` on a worker of ``scheduler``; the notebook as it ran (RuntimeError if it could not)."""
     import nbformat
+
+    future = _client(scheduler).submit(execute, nbformat.writes(nb), settings, pure=False)
+    try:
+        return nbformat.reads(future.result(timeout=timeout), as_version=4)
+    except Exception as exc:
+        future.cancel()
+        raise RuntimeError(f"the Dask worker could not run the notebook: {type(exc).__name__}: {exc}") from exc
+
+
+_clients: dict = {}
+
+
+def _client(scheduler: str):
+    """This process's client of ``scheduler``, connected on first use (classroom.autograder's
+    process grades notebook after notebook; each would otherwise connect again)."""
     from distributed import Client
 
-    with Client(scheduler, timeout="30s") as client:
-        future = client.submit(execute, nbformat.writes(nb), settings, pure=False)
-        try:
-            return nbformat.reads(future.result(timeout=timeout), as_version=4)
-        except Exception as exc:
-            future.cancel()
-            raise RuntimeError(f"the Dask worker could not run the notebook: {type(exc).__name__}: {exc}") from exc
+    client = _clients.get(scheduler)
+    if client is None or client.status not in ("running", "connecting"):
+        client = _clients[scheduler] = Client(scheduler, timeout="30s", set_as_default=False)
+    return client
 
 
 def execute(nb_text: str, settings: dict) -> str:

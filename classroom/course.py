@@ -127,7 +127,7 @@ class Limits:
 
 @dataclass
 class RunResult:
-    """How one nbgrader process ended."""
+    """How the grading of one notebook by nbgrader ended."""
 
     returncode: int | None
     seconds: float
@@ -268,17 +268,6 @@ class Course:
             self.zip_path.unlink()
         shutil.make_archive(str(self.zip_path.with_suffix("")), "zip", self.release_dir.parent, self.assignment)
         return exercises
-
-    # -- grading ---------------------------------------------------------------
-    def autograde(self, student: str, notebook: str, env: dict | None = None) -> RunResult:
-        """Grade one submitted notebook in its own process, killed past the notebook limit."""
-        lim = self.limits
-        return self.nbgrader(
-            "autograde", self.assignment, f"--student={student}", f"--notebook={notebook}", "--force",
-            f"--ClassroomExecute.timeout={lim.cell_timeout}",
-            f"--ClassroomExecute.notebook_timeout={lim.notebook_timeout}",
-            f"--ClassroomExecute.max_output_bytes={lim.max_output}",
-            env=env, timeout=lim.notebook_timeout + lim.grace)
 
 
 def _tail(text: str, n: int = 40) -> str:

@@ -29,9 +29,10 @@ import pytest
 if not os.environ.get("CI"):
     pytest.importorskip("nbgrader", reason="nbgrader is not installed (requirements-dev.txt)")
 
+from classroom.autograder import Autograder  # noqa: E402
 from classroom.convention import ConventionError, exercise_of, parse, to_nbgrader  # noqa: E402
 from classroom.course import Course, Limits, _run, default_notebooks  # noqa: E402
-from classroom.grade import LongestFirst, discover, grade  # noqa: E402
+from classroom.grade import LongestFirst, balanced_split, discover, grade, kernel_env  # noqa: E402
 from classroom.leaks import find_leaks, secret_lines, strings_of  # noqa: E402
 from tests.conftest import wait_for  # noqa: E402
 
@@ -134,6 +135,21 @@ def test_discover_folders_and_lms_names(tmp_path):
     assert any(n.startswith("ch03.ipynb: cannot tell the student") for n in notes)
 
 
+def test_kernels_get_onednn_and_their_share_of_the_threads(tmp_path):
+    env = kernel_env(True, 2, str(tmp_path), environ={}, cores=8)
+    assert env["CNNBOOK_QUICK"] == "1" and env["CNNLIB_DATA_DIR"] == str(tmp_path.resolve())
+    assert env["TF_ENABLE_ONEDNN_OPTS"] == "1"
+    assert env["OMP_NUM_THREADS"] == env["OPENBLAS_NUM_THREADS"] == env["TF_NUM_INTEROP_THREADS"] == "4"
+    assert env["TF_NUM_INTRAOP_THREADS"] == "8"           # TensorFlow's pool within an op is not split
+    mine = {"TF_ENABLE_ONEDNN_OPTS": "0", "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "2"}
+    env = kernel_env(False, 4, environ=mine, cores=8)     # the instructor's own settings win
+    assert (env["CNNBOOK_QUICK"], env["TF_ENABLE_ONEDNN_OPTS"], env["OMP_NUM_THREADS"],
+            env["OPENBLAS_NUM_THREADS"], env["TF_NUM_INTRAOP_THREADS"]) == ("0", "0", "1", "2", "2")
+    assert "OMP_NUM_THREADS" not in kernel_env(True, 1, environ={}, cores=8)   # one worker: no split
+    from classroom.cluster import KERNEL_ENV
+    assert set(kernel_env(True, 2, "x", environ={}, cores=2)) <= set(KERNEL_ENV)  # all reach the workers
+
+
 def test_time_limit_kills_the_whole_process_group(tmp_path):
     marker = tmp_path / "grandchild.pid"
     r = _run(["sh", "-c", f"sleep 60 & echo $! > {marker}; wait"], tmp_path, dict(os.environ), timeout=1)
@@ -148,6 +164,39 @@ def test_time_limit_kills_the_whole_process_group(tmp_path):
             return True
 
     wait_for(gone, what=f"the grandchild {pid} to die with its process group")
+
+
+class _FakeAutograder(Autograder):
+    """An Autograder whose process is ``command`` instead of nbgrader."""
+
+    def __init__(self, course, command):
+        super().__init__(course)
+        self.command = command
+
+    def _command(self):
+        return self.command
+
+
+def test_autograder_kills_a_notebook_past_its_limit_with_its_processes(tmp_path):
+    marker = tmp_path / "grandchild.pid"
+    course = Course(tmp_path, "fixture", Limits(notebook_timeout=1, grace=1))
+    with _FakeAutograder(course, ["sh", "-c", f"sleep 60 & echo $! > {marker}; wait"]) as grader:
+        r = grader.grade("alice", "ch98_fixture")    # the process never answers
+        assert r.killed and not r.ok and 1.5 < r.seconds < 30
+    pid = int(marker.read_text())
+    state = Path(f"/proc/{pid}/stat")
+    wait_for(lambda: not state.exists() or state.read_text().split()[2] == "Z",
+             what=f"the grandchild {pid} to die with the process group")
+
+
+def test_autograder_reports_a_process_that_died_and_starts_another(tmp_path):
+    course = Course(tmp_path, "fixture", LIMITS)
+    code = "import sys; sys.stderr.write('cannot import nbgrader'); sys.exit(3)"
+    with _FakeAutograder(course, [sys.executable, "-c", code]) as grader:
+        for _ in range(2):                            # the second notebook gets a new process
+            r = grader.grade("alice", "ch98_fixture")
+            assert (r.returncode, r.ok, r.killed) == (3, False, False)
+            assert "cannot import nbgrader" in r.output and "ERROR" in r.output
 
 
 # ---------------------------------------------------------------------------
@@ -416,6 +465,38 @@ def test_longest_first_hands_out_the_longest_expected_first():
     assert [q.take() for _ in range(6)] == [("ann", "ch02"), ("bob", "ch02"), ("ann", "ch01"), ("bob", "ch01"),
                                             ("bob", "ch03"), None]
     assert q.seconds() == {"ch03": 6.0}
+
+
+def _makespan(queue, seconds, clock, slots=2):
+    """When the last of ``slots`` workers finishes, each taking its next job from ``queue`` when free."""
+    free, end = {s: 0.0 for s in range(slots)}, 0.0
+    while free:
+        slot = min(free, key=lambda s: (free[s], s))
+        clock["now"] = free[slot]
+        job = queue.take(slot)
+        if job is None:
+            del free[slot]
+        else:
+            free[slot] += seconds[job[1]]
+            end = max(end, free[slot])
+    return end
+
+
+def test_queue_balances_one_students_chapters_between_two_workers():
+    seconds = {"ch01": 23.0, "ch02": 20.0, "ch03": 27.0, "ch04": 41.0, "ch05": 50.0}
+    jobs = [("ann", ch) for ch in sorted(seconds)]
+    split = balanced_split(list(seconds.values()), [0.0, 0.0])
+    assert sorted(sum(t for t, s in zip(seconds.values(), split) if s == k) for k in (0, 1)) == [77.0, 84.0]
+    clock = {"now": 0.0}
+    balanced = LongestFirst(jobs, seconds, slots=2, clock=lambda: clock["now"])
+    assert _makespan(balanced, seconds, clock) == 84.0
+    plain = LongestFirst(jobs, seconds, clock=lambda: clock["now"])   # longest first only (one slot)
+    assert _makespan(plain, seconds, clock) == 88.0
+    # what another slot is still running counts: 30 s left there, so this one takes 50 + 20
+    assert balanced_split([50.0, 41.0, 20.0], [0.0, 30.0]) == [0, 1, 0]
+    # many jobs: the longest first
+    many = LongestFirst([(f"s{i}", ch) for i in range(10) for ch in sorted(seconds)], seconds, slots=2)
+    assert [many.take(0)[1], many.take(1)[1], many.take(0)[1]] == ["ch05", "ch05", "ch05"]
 
 
 def test_grading_command_line(fixture_course, student_edition, tmp_path):
