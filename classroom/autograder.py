@@ -6,7 +6,8 @@ notebook at a time per worker, so :func:`classroom.grade.grade` keeps one
 long-lived nbgrader process for each notebook in flight (:class:`Autograder`)
 and sends it the notebooks one after another.  Each notebook is graded by
 nbgrader's own ``Autograde`` converter with the course folder's
-``nbgrader_config.py``, exactly as the command line does it.
+``nbgrader_config.py``, as ``nbgrader autograde`` run in that folder does it
+(nbgrader configuration files in Jupyter's own folders are not read).
 
 The process reads one job per line on its standard input (JSON: student,
 notebook, assignment, settings, environment) and answers one line (JSON: exit
@@ -93,8 +94,12 @@ class Autograder:
             text = self._stderr.read().decode(errors="replace")
             self._proc = None
             return RunResult(code or 1, seconds, f"[Autograde | ERROR] the nbgrader process ended ({code}):\n{text}")
-        answer = json.loads(line)
-        return RunResult(answer["returncode"], seconds, answer["output"])
+        try:
+            answer = json.loads(line)
+            return RunResult(int(answer["returncode"]), seconds, str(answer["output"]))
+        except (ValueError, KeyError, TypeError):
+            self._kill()
+            return RunResult(1, seconds, f"[Autograde | ERROR] the nbgrader process answered {line[:200]!r}")
 
     def _read_line(self, deadline: float) -> bytes | None:
         """The answer's line; b"" if the process ended, None past ``deadline``."""
@@ -118,13 +123,21 @@ class Autograder:
         self._proc.wait()
         self._proc = None
 
+    def stop(self) -> None:
+        """Ask the process to end once it has nothing to grade (:meth:`close` waits for it)."""
+        if self._proc is not None and not self._proc.stdin.closed:
+            try:
+                self._proc.stdin.close()
+            except BrokenPipeError:
+                pass
+
     def close(self) -> None:
         """End the process (after the notebook it is grading, if any: give it 10 s)."""
         if self._proc is not None:
+            self.stop()
             try:
-                self._proc.stdin.close()
                 self._proc.wait(timeout=10)
-            except (BrokenPipeError, subprocess.TimeoutExpired):
+            except subprocess.TimeoutExpired:
                 pass
             self._kill()
         if self._stderr is not None:
@@ -172,12 +185,14 @@ def _grade(root: Path, job: dict) -> int:
 
 
 def _serve(root: Path) -> None:
+    answers = os.fdopen(os.dup(1), "w")  # the answers; anything else printed goes to the job's log,
+    os.dup2(2, 1)                         # or between jobs to the process's stderr
+
     import distributed  # noqa: F401  (what every notebook's grading uses, imported while nothing waits)
     import nbgrader.converters  # noqa: F401
 
     import classroom.nbgrader_ext  # noqa: F401
 
-    answers = os.fdopen(os.dup(1), "w")  # the answers; anything else printed goes to the job's log
     for line in sys.stdin:
         job = json.loads(line)
         saved_env = {k: os.environ.get(k) for k in job["env"]}

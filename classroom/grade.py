@@ -316,6 +316,13 @@ def _save_timings(course: Course, key: str, seconds: dict[str, float]) -> None:
     path.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
 
 
+def _close(graders: list[Autograder]) -> None:
+    for g in graders:
+        g.stop()
+    for g in graders:
+        g.close()
+
+
 def kernel_env(quick: bool, jobs: int, data_dir: str | None = None, environ=os.environ,
                cores: int | None = None) -> dict[str, str]:
     """The variables the grader sets for every kernel; the instructor's own settings (in
@@ -434,9 +441,9 @@ def grade(submissions: Path, course: Course, *, quick: bool = True, data_dir: st
             with ThreadPoolExecutor(max_workers=threads) as pool:
                 for f in [pool.submit(run_notebooks, i, g) for i, g in enumerate(graders[:threads])]:
                     f.result()
+            _close(graders)  # while their Dask client still has a scheduler to say goodbye to
     finally:
-        for g in graders:
-            g.close()
+        _close(graders)
     course.scheduler = ""
     course.write_config()
     _save_timings(course, timings, queue.seconds())

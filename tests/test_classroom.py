@@ -199,6 +199,14 @@ def test_autograder_reports_a_process_that_died_and_starts_another(tmp_path):
             assert "cannot import nbgrader" in r.output and "ERROR" in r.output
 
 
+def test_autograder_refuses_an_answer_it_cannot_read(tmp_path):
+    course = Course(tmp_path, "fixture", LIMITS)
+    with _FakeAutograder(course, ["sh", "-c", "read job; echo not json; sleep 60"]) as grader:
+        r = grader.grade("alice", "ch98_fixture")
+        assert r.returncode == 1 and not r.ok and not r.killed and r.seconds < 10
+        assert "answered b'not json" in r.output and grader._proc is None   # the process is gone
+
+
 # ---------------------------------------------------------------------------
 # The fixture chapter: one student edition, one grading run
 # ---------------------------------------------------------------------------
