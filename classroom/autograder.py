@@ -38,8 +38,8 @@ __all__ = ["Autograder"]
 class Autograder:
     """A long-lived ``python -m classroom.autograder`` process for ``course``, started on first use.
 
-    >>> with Autograder(course) as grader:          # doctest: +SKIP
-    ...     result = grader.grade("alice", "ch01_conv_layer_anatomy", {"CNNBOOK_QUICK": "1"})
+    Used as ``with Autograder(course) as grader: grader.grade(student, notebook, env)``,
+    which returns a :class:`~classroom.course.RunResult`.
     """
 
     def __init__(self, course):
